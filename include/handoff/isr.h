@@ -1,0 +1,170 @@
+/**
+ * @file isr.h
+ * @brief What an interrupt handler may call: flag, counter, edge queue, deferred call.
+ *
+ * Every producer function here is @isr_ok: lock-free (or, on cores without atomic
+ * read-modify-write such as the Cortex-M0+, a few instructions inside the port's critical
+ * section), non-blocking, heap-free, and wakes the loop so a task awaiting the object runs next.
+ * The consumer side (take, pop, ...) belongs to the loop.
+ *
+ * Every object has a static initialiser, so a whole application can live in .bss.
+ */
+#ifndef HANDOFF_ISR_H
+#define HANDOFF_ISR_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "port.h"
+#include "ticks.h"
+
+/* ---- flag ----------------------------------------------------------------------------------- */
+
+/**
+ * A flag with MicroPython ThreadSafeFlag semantics: set from an ISR, awaited by one task
+ * (HF_AWAIT_FLAG), and waiting clears it. Several sets before the wait coalesce into one
+ * wake-up: a flag says "something happened", not how often. Use hf_counter_t to know how many,
+ * or hf_evq_t to know when.
+ */
+typedef struct {
+    atomic_uint set;
+} hf_flag_t;
+
+/** Static initialiser: a clear flag. */
+#define HF_FLAG_INIT {0}
+
+/** Set the flag and wake the loop. @isr_ok */
+void hf_flag_set(hf_flag_t *f);
+
+/** Take the flag: @return true if it was set, and clear it, as one atomic step. Loop only. */
+bool hf_flag_take(hf_flag_t *f);
+
+/** @return true if the flag is set (does not clear it). @isr_ok */
+bool hf_flag_is_set(const hf_flag_t *f);
+
+/** Clear the flag, discarding any set since it was last taken. Loop only. */
+void hf_flag_clear(hf_flag_t *f);
+
+/* ---- counter -------------------------------------------------------------------------------- */
+
+/**
+ * A lossless event count: ISRs add, the loop takes-and-clears atomically and learns how many
+ * events happened since it last looked. Wraps at 2^32 (more than four billion events between
+ * two looks).
+ */
+typedef struct {
+    atomic_uint count;
+} hf_counter_t;
+
+/** Static initialiser: zero. */
+#define HF_COUNTER_INIT {0}
+
+/** Add @p n to the count and wake the loop. @isr_ok */
+void hf_counter_add(hf_counter_t *c, uint32_t n);
+
+/** @return the count since the last take, and reset it to 0, as one atomic step. Loop only. */
+uint32_t hf_counter_take(hf_counter_t *c);
+
+/** @return the current count without resetting it. @isr_ok */
+uint32_t hf_counter_peek(const hf_counter_t *c);
+
+/* ---- edge queue ----------------------------------------------------------------------------- */
+
+/** One timestamped edge: 8 bytes. */
+typedef struct {
+    hf_ticks_us_t t_us; /**< tick at which the edge was seen */
+    hf_pin_t pin;       /**< pin that changed */
+    uint8_t level;      /**< level after the edge, 0 or 1 */
+    uint16_t reserved;  /**< zero */
+} hf_edge_t;
+
+/**
+ * A single-producer / single-consumer ring of timestamped edges. The producer (one interrupt
+ * handler) pushes; the loop pops. It needs only ordered loads and stores, no read-modify-write,
+ * so it is lock-free on every core including the Cortex-M0+.
+ *
+ * When the ring is full the *new* edge is dropped and a drop count is incremented; the loop reads
+ * and resets it with hf_evq_take_dropped() and should report it (nothing is lost silently).
+ *
+ * Several interrupt sources: give each producer its own queue (a task may await any of them
+ * with HF_AWAIT_UNTIL). One GPIO interrupt handler serving many pins is one producer: on the
+ * RP2040/RP2350 all pins share the IO_BANK0 interrupt, and on the host all pins share one signal.
+ * Producers that can preempt each other (two interrupt priorities, or a thread and a signal)
+ * must not share a queue; use hf_defer() where many producers need one FIFO.
+ */
+typedef struct {
+    hf_edge_t *buf;
+    uint32_t mask;       /**< capacity - 1 */
+    atomic_uint head;    /**< next slot to write; written by the producer only */
+    atomic_uint tail;    /**< next slot to read; written by the consumer only */
+    atomic_uint dropped; /**< edges dropped when full; written by the producer only */
+    uint32_t dropped_seen; /**< consumer's copy of dropped at its last take */
+} hf_evq_t;
+
+/**
+ * Define a static queue @p name with room for @p capacity edges (a power of two, at least 2):
+ * `HF_EVQ_DEFINE(buttons, 32);` at file scope. The storage is static (in .bss).
+ */
+#define HF_EVQ_DEFINE(name, capacity)                                                             \
+    _Static_assert((capacity) >= 2 && ((capacity) & ((capacity)-1)) == 0,                         \
+                   "edge queue capacity must be a power of two, at least 2");                     \
+    static hf_edge_t name##_slots_[(capacity)];                                                   \
+    static hf_evq_t name = {name##_slots_, (capacity)-1u, 0, 0, 0, 0}
+
+/**
+ * Initialise @p q over caller-owned @p slots. @return false (and leaves @p q unusable) unless
+ * @p capacity is a power of two of at least 2. Loop only, before interrupts use it.
+ */
+bool hf_evq_init(hf_evq_t *q, hf_edge_t *slots, uint32_t capacity);
+
+/** Push one edge; wakes the loop. @return false when full (edge dropped and counted). @isr_ok
+ * (from this queue's one producer). */
+bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level);
+
+/** Pop the oldest edge into @p out. @return false when empty. Loop only (the one consumer). */
+bool hf_evq_pop(hf_evq_t *q, hf_edge_t *out);
+
+/** @return true when no edge is waiting. @isr_ok */
+bool hf_evq_empty(const hf_evq_t *q);
+
+/** @return the number of edges waiting. @isr_ok */
+uint32_t hf_evq_count(const hf_evq_t *q);
+
+/** @return the capacity. @isr_ok */
+static inline uint32_t hf_evq_capacity(const hf_evq_t *q) { return q->mask + 1u; }
+
+/** @return how many edges were dropped since the last call, and start counting afresh. Loop
+ * only. */
+uint32_t hf_evq_take_dropped(hf_evq_t *q);
+
+/**
+ * Ready-made interrupt handler that pushes each edge into the hf_evq_t given as @p arg:
+ * `hf_gpio_irq(14, HF_EDGE_BOTH, hf_evq_isr, &buttons);`. @isr_ok
+ */
+void hf_evq_isr(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us);
+
+/* ---- deferred call -------------------------------------------------------------------------- */
+
+/** A function to run later on the loop. */
+typedef void (*hf_defer_fn_t)(void *arg);
+
+/**
+ * Queue @p fn(@p arg) to run on the loop, in FIFO order, like micropython.schedule(), and wake
+ * the loop. Safe from any number of ISRs at any priority and from other threads on the host
+ * (a bounded multi-producer queue of HF_CFG_DEFER_CAP slots).
+ * @return false when the queue is full: the call is not queued and hf_defer_failures() counts
+ * it. Never blocks, never drops silently. @isr_ok
+ */
+bool hf_defer(hf_defer_fn_t fn, void *arg);
+
+/** @return how many hf_defer() calls failed because the queue was full, since start. @isr_ok */
+uint32_t hf_defer_failures(void);
+
+/* ---- internal ------------------------------------------------------------------------------- */
+
+/** Tell the loop that an ISR-side object changed (re-check waiting tasks) and wake it. @isr_ok */
+void hf__signal(void);
+
+#endif

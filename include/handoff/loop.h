@@ -1,0 +1,248 @@
+/**
+ * @file loop.h
+ * @brief The event loop and its tasks: stackless coroutines that read like MicroPython's
+ *        `async def`, timers, awaits with time-outs, and cancellation.
+ *
+ * A task is a function plus an hf_task_t (its resume point and scheduling state, 28 bytes on a
+ * 32-bit core). Usually the hf_task_t is the first member of a struct holding the task's own
+ * state:
+ *
+ * @code
+ * typedef struct { hf_task_t task; int i; } blink_t;   // state that survives an await
+ *
+ * static int blink(hf_task_t *self) {
+ *     blink_t *b = (blink_t *)self;
+ *     HF_TASK_BEGIN(self);
+ *     for (b->i = 0; b->i < 10; b->i++) {
+ *         hf_gpio_write(HF_PIN_LED, b->i & 1);
+ *         HF_AWAIT_MS(500);                             // await asyncio.sleep_ms(500)
+ *     }
+ *     HF_FINALLY;                                      // runs on completion and on cancel
+ *     hf_gpio_write(HF_PIN_LED, 0);
+ *     HF_TASK_END();
+ * }
+ * ...
+ * static blink_t b;
+ * hf_task_start(&b.task, blink, "blink");              // asyncio.create_task(blink())
+ * hf_loop_run();                                       // asyncio.run(...)
+ * @endcode
+ *
+ * Rules that come from being stackless (as in Contiki's protothreads):
+ * - **Local variables do not survive an await.** Keep anything needed after an await in the
+ *   task's struct (or in static storage).
+ * - The task body is one big `switch`: do not put an await inside a `switch` of your own, and
+ *   do not put two awaits on one source line.
+ * - Awaits may appear only in the task function itself, not in functions it calls; to await a
+ *   sub-sequence, make it a task and HF_AWAIT_TASK() it.
+ * - The HF_FINALLY section runs when the task ends normally and when it is cancelled; it must not
+ *   await.
+ *
+ * All functions here are loop only (call them from tasks, deferred calls or main before
+ * hf_loop_run()), except where marked @isr_ok.
+ */
+#ifndef HANDOFF_LOOP_H
+#define HANDOFF_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "ticks.h"
+
+typedef struct hf_task hf_task_t;
+
+/** A task's step function: built with HF_TASK_BEGIN ... HF_TASK_END, returns an HF__ code. */
+typedef int (*hf_task_fn_t)(hf_task_t *self);
+
+/** A task: scheduling state only; treat the fields as private. */
+struct hf_task {
+    hf_task_fn_t fn;       /**< step function */
+    const char *name;      /**< for reports (hog detection) */
+    hf_task_t *next;       /**< link in the ready queue or the wait list */
+    hf_ticks_us_t deadline; /**< wake-up tick while in the timer heap */
+    uint32_t seq;          /**< timer order among equal deadlines (first armed, first run) */
+    uint16_t pc;           /**< resume point: a source line, 0 at start */
+    uint16_t heap_pos;     /**< 1 + index in the timer heap, 0 when not in it */
+    uint8_t state;         /**< HF__ST_* */
+    uint8_t flags;         /**< HF__F_* */
+};
+
+/** Static initialiser for a task that has not started (hf_task_done() is true). */
+#define HF_TASK_INIT {0}
+
+/**
+ * Start task @p t running @p fn from its beginning (asyncio.create_task). It first runs on the
+ * loop's next round, after the tasks already ready.
+ * @param name shown in reports; must outlive the task (a string literal)
+ * @return false if @p t is still running (not restarted) or HF_CFG_MAX_TASKS tasks are alive.
+ */
+bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name);
+
+/**
+ * Cancel task @p t: it is taken off every queue and its HF_FINALLY section runs at once, here
+ * (so an LED it drives is never left half-way); afterwards hf_task_done() is true. A task may
+ * cancel itself: its step ends at its next await and then the FINALLY section runs.
+ * @return true if the task was running, false if it had already ended (nothing happens).
+ */
+bool hf_task_cancel(hf_task_t *t);
+
+/** @return true when @p t has not started, has ended, or was cancelled. */
+bool hf_task_done(const hf_task_t *t);
+
+/** @return true when @p t ended by hf_task_cancel() (until it is started again). */
+bool hf_task_cancelled(const hf_task_t *t);
+
+/** @return the task whose step is running, or NULL outside task steps. */
+hf_task_t *hf_task_current(void);
+
+/** Forget all tasks, timers, deferred calls and pending signals: a fresh loop (for tests, and
+ * for restarting an application). Tasks must not be running. */
+void hf_loop_init(void);
+
+/** Run the loop until hf_loop_stop() (for a firmware main, forever). */
+void hf_loop_run(void);
+
+/**
+ * Run the loop until the tick @p deadline: everything due at or before it runs, then it returns.
+ * @return true if it returned because of hf_loop_stop(), false at the deadline.
+ */
+bool hf_loop_run_until(hf_ticks_us_t deadline);
+
+/** Make hf_loop_run()/hf_loop_run_until() return after the current step. @isr_ok */
+void hf_loop_stop(void);
+
+/** Current microsecond tick (the port's clock). @isr_ok */
+hf_ticks_us_t hf_now_us(void);
+
+/** Current millisecond tick (time.ticks_ms()): counts whole milliseconds since start and wraps
+ * every 2^32 ms. Loop only. */
+hf_ticks_ms_t hf_now_ms(void);
+
+/* ---- the await macros ----------------------------------------------------------------------- */
+
+/** Open a task body; @p self is the hf_task_t * argument of the step function. */
+#define HF_TASK_BEGIN(self)                                                                       \
+    hf_task_t *const hf__t = (self);                                                              \
+    switch (hf__t->pc) {                                                                          \
+    case 0:
+
+/** Mark the start of the clean-up section (asyncio's `finally`): runs when the body ends, returns
+ * with HF_RETURN(), or the task is cancelled. Must not await. Optional; at most one. */
+#define HF_FINALLY                                                                                \
+    HF__FALLTHROUGH;                                                                              \
+    case HF__PC_FINALLY:                                                                          \
+        hf__t->pc = HF__PC_FINALLY
+
+/** Close a task body. */
+#define HF_TASK_END()                                                                             \
+    }                                                                                             \
+    hf__t->pc = HF__PC_FINALLY;                                                                   \
+    return HF__DONE
+
+/** End the task now (`return` in an async def); the FINALLY section still runs. */
+#define HF_RETURN()                                                                               \
+    do {                                                                                          \
+        hf__t->pc = HF__PC_FINALLY;                                                               \
+        return HF__AGAIN;                                                                         \
+    } while (0)
+
+/** Let every other ready task run once, then continue (await asyncio.sleep_ms(0)). */
+#define HF_YIELD()                                                                                \
+    do {                                                                                          \
+        hf__t->pc = __LINE__;                                                                     \
+        return HF__YIELD;                                                                         \
+    case __LINE__:;                                                                               \
+    } while (0)
+
+/** Sleep until the microsecond tick @p tick (a deadline in the past resumes on the next round). */
+#define HF_AWAIT_TICK_US(tick)                                                                    \
+    do {                                                                                          \
+        hf__sleep_until(hf__t, (tick));                                                           \
+        hf__t->pc = __LINE__;                                                                     \
+        return HF__SLEEP;                                                                         \
+    case __LINE__:;                                                                               \
+    } while (0)
+
+/** Sleep @p us microseconds from now (await asyncio.sleep_us). */
+#define HF_AWAIT_US(us) HF_AWAIT_TICK_US(hf_ticks_add(hf_now_us(), (int32_t)(us)))
+
+/** Sleep @p ms milliseconds from now (await asyncio.sleep_ms); up to 2147483 ms. */
+#define HF_AWAIT_MS(ms) HF_AWAIT_US((uint32_t)(ms)*1000u)
+
+/** Wait until @p cond is true. It is checked now, and again whenever an ISR-side object was
+ * signalled or another task made progress; it may have side effects only when true. */
+#define HF_AWAIT_UNTIL(cond)                                                                      \
+    do {                                                                                          \
+        hf__t->pc = __LINE__;                                                                     \
+        HF__FALLTHROUGH;                                                                          \
+    case __LINE__:                                                                                \
+        if (!(cond))                                                                              \
+            return HF__WAIT;                                                                      \
+    } while (0)
+
+/** Like HF_AWAIT_UNTIL, giving up at the microsecond tick @p tick: afterwards HF_TIMED_OUT() is
+ * true if @p cond was still false then. */
+#define HF_AWAIT_UNTIL_TICK_US(cond, tick)                                                        \
+    do {                                                                                          \
+        hf__arm(hf__t, (tick));                                                                   \
+        hf__t->pc = __LINE__;                                                                     \
+        HF__FALLTHROUGH;                                                                          \
+    case __LINE__:                                                                                \
+        if (!hf__armed_wait_over(hf__t, (cond) ? 1 : 0))                                          \
+            return HF__WAIT;                                                                      \
+    } while (0)
+
+/** HF_AWAIT_UNTIL with a time-out of @p ms milliseconds (asyncio.wait_for_ms); see
+ * HF_TIMED_OUT(). */
+#define HF_AWAIT_UNTIL_TIMEOUT_MS(cond, ms)                                                       \
+    HF_AWAIT_UNTIL_TICK_US(cond, hf_ticks_add(hf_now_us(), (int32_t)((uint32_t)(ms)*1000u)))
+
+/** True after a timed await that ended by its time-out, false after one that ended by its
+ * condition. */
+#define HF_TIMED_OUT() ((hf__t->flags & HF__F_TIMED_OUT) != 0)
+
+/** Wait for flag @p f and take (clear) it (await ThreadSafeFlag.wait()). */
+#define HF_AWAIT_FLAG(f) HF_AWAIT_UNTIL(hf_flag_take(f))
+/** HF_AWAIT_FLAG with a time-out; see HF_TIMED_OUT(). */
+#define HF_AWAIT_FLAG_TIMEOUT_MS(f, ms) HF_AWAIT_UNTIL_TIMEOUT_MS(hf_flag_take(f), ms)
+
+/** Wait until edge queue @p q holds at least one edge (it is not popped). */
+#define HF_AWAIT_EVQ(q) HF_AWAIT_UNTIL(!hf_evq_empty(q))
+/** HF_AWAIT_EVQ with a time-out; see HF_TIMED_OUT(). */
+#define HF_AWAIT_EVQ_TIMEOUT_MS(q, ms) HF_AWAIT_UNTIL_TIMEOUT_MS(!hf_evq_empty(q), ms)
+
+/** Wait until counter @p c is non-zero (it is not taken). */
+#define HF_AWAIT_COUNTER(c) HF_AWAIT_UNTIL(hf_counter_peek(c) != 0)
+
+/** Wait until task @p other has ended (await task). */
+#define HF_AWAIT_TASK(other) HF_AWAIT_UNTIL(hf_task_done(other))
+/** HF_AWAIT_TASK with a time-out; the other task keeps running. See HF_TIMED_OUT(). */
+#define HF_AWAIT_TASK_TIMEOUT_MS(other, ms) HF_AWAIT_UNTIL_TIMEOUT_MS(hf_task_done(other), ms)
+
+/* ---- internal ------------------------------------------------------------------------------- */
+
+enum { HF__DONE = 0, HF__YIELD, HF__SLEEP, HF__WAIT, HF__AGAIN };
+enum { HF__ST_IDLE = 0, HF__ST_READY, HF__ST_SLEEPING, HF__ST_WAITING, HF__ST_RUNNING };
+enum {
+    HF__F_TIMED_OUT = 1u << 0, /* the last timed await ended by its time-out */
+    HF__F_ARMED = 1u << 1,     /* a timed await is under way: its deadline is in the heap */
+    HF__F_CANCELLED = 1u << 2, /* ended by hf_task_cancel() */
+    HF__F_CANCEL_REQ = 1u << 3, /* cancelled itself while running */
+    HF__F_HOG_REPORTED = 1u << 4
+};
+#define HF__PC_FINALLY 0xFFFFu
+
+#if defined(__has_attribute)
+#if __has_attribute(fallthrough)
+#define HF__FALLTHROUGH __attribute__((fallthrough))
+#endif
+#endif
+#ifndef HF__FALLTHROUGH
+#define HF__FALLTHROUGH ((void)0)
+#endif
+
+void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick);
+void hf__arm(hf_task_t *t, hf_ticks_us_t tick);
+int hf__armed_wait_over(hf_task_t *t, int cond);
+
+#endif

@@ -1,0 +1,121 @@
+/**
+ * @file port.h
+ * @brief The contract a port (a board, or the host simulator) implements for the core.
+ *
+ * The core never touches hardware or the OS: time, sleep and wake-up, critical sections, pins and
+ * output all come through these functions. One port is linked into each program (the CMake
+ * target handoff::posix, handoff::cortexm, ...). Functions marked @isr_ok may be called from
+ * interrupt context; every other one from the loop (main) context only.
+ *
+ * Lost wake-ups: hf_port_wake() must make the *next* hf_port_sleep() return at once if it comes
+ * before that sleep, and end a sleep that is under way. Each port explains how it guarantees this
+ * next to its implementation (Dekker handshake plus eventfd and ppoll on POSIX, WFE's event
+ * register on Cortex-M).
+ */
+#ifndef HANDOFF_PORT_H
+#define HANDOFF_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ticks.h"
+
+/* ---- time, sleep, wake ------------------------------------------------------------------- */
+
+/** Current microsecond tick (wraps every 2^32 us). @isr_ok */
+hf_ticks_us_t hf_port_now_us(void);
+
+/**
+ * Sleep until the tick @p deadline (when @p has_deadline) or until hf_port_wake(), whichever is
+ * first; may also return early for no reason. Returns at once if hf_port_wake() was called since
+ * the previous sleep returned. Loop only.
+ */
+void hf_port_sleep(hf_ticks_us_t deadline, bool has_deadline);
+
+/** Wake the loop: ends a sleep under way, or makes the next one return at once. @isr_ok */
+void hf_port_wake(void);
+
+/** Busy-wait @p us microseconds, like MicroPython's time.sleep_us(): interrupts still run, tasks do
+ * not. Inside a task this is the mistake the hog detector reports. Loop only. */
+void hf_port_delay_us(uint32_t us);
+
+/** Saved interrupt state returned by hf_port_critical_enter(). */
+typedef uint32_t hf_irq_state_t;
+
+/** Mask interrupts (all of them that may call @isr_ok functions); nests. @isr_ok */
+hf_irq_state_t hf_port_critical_enter(void);
+
+/** Restore the state saved by the matching hf_port_critical_enter(). @isr_ok */
+void hf_port_critical_exit(hf_irq_state_t state);
+
+/* ---- output -------------------------------------------------------------------------------- */
+
+/** Write one line of program output (@p len bytes, no newline; the port adds it, and any prefix
+ * such as the simulator's "[ms] "). Loop only. */
+void hf_port_write_line(const char *line, size_t len);
+
+/** Write one diagnostic line (hog reports, drop reports). Same rules as hf_port_write_line(). */
+void hf_port_log_line(const char *line, size_t len);
+
+/* ---- pins ---------------------------------------------------------------------------------- */
+
+/** A pin: 0..29 for GP0..GP29, or HF_PIN_LED. */
+typedef uint8_t hf_pin_t;
+
+/** The board's onboard LED (GP25 on a Pico, the CYW43's pin on a Pico W / Pico 2 W). */
+#define HF_PIN_LED ((hf_pin_t)200)
+/** No pin. */
+#define HF_PIN_NONE ((hf_pin_t)255)
+/** Highest GPIO number a port may accept. */
+#define HF_PIN_GPIO_MAX 29u
+
+/** Pull resistor of an input. */
+typedef enum { HF_PULL_NONE = 0, HF_PULL_UP = 1, HF_PULL_DOWN = 2 } hf_pull_t;
+
+/** Edge selection for an interrupt (may be or-ed). */
+enum { HF_EDGE_FALL = 1, HF_EDGE_RISE = 2, HF_EDGE_BOTH = 3 };
+
+/**
+ * An interrupt handler: runs in interrupt context, so it may only call @isr_ok functions.
+ * @param arg   the pointer given at registration
+ * @param pin   the pin whose level changed
+ * @param level the level after the edge (0 or 1); two edges merged by the hardware arrive as two
+ *              calls with the same level
+ * @param t_us  the tick at which the edge was seen
+ */
+typedef void (*hf_irq_fn_t)(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us);
+
+/** Configure @p pin as an input with @p pull. @return false for a pin the board lacks. Loop only. */
+bool hf_gpio_input(hf_pin_t pin, hf_pull_t pull);
+
+/** Configure @p pin as an output driving @p level. @return false for a pin the board lacks. */
+bool hf_gpio_output(hf_pin_t pin, int level);
+
+/** Drive output @p pin to @p level (0 or non-zero). @isr_ok */
+void hf_gpio_write(hf_pin_t pin, int level);
+
+/** Read @p pin: the input level, or an output's driven level. @isr_ok */
+int hf_gpio_read(hf_pin_t pin);
+
+/**
+ * Call @p fn(arg, ...) in interrupt context on the @p edges (HF_EDGE_*) of input @p pin;
+ * @p fn NULL disables it. @return false for a pin the board lacks. Loop only.
+ */
+bool hf_gpio_irq(hf_pin_t pin, unsigned edges, hf_irq_fn_t fn, void *arg);
+
+/* ---- board --------------------------------------------------------------------------------- */
+
+/**
+ * Bring the board up: clocks, stdio, and on the host the command line (--scenario, --vcd, ...).
+ * On bad options it prints the reason and exits with status 2. Call first in main().
+ */
+void hf_board_init(int argc, char **argv);
+
+/** Parse a pin name ("GP14", "LED"). @return the pin, or HF_PIN_NONE. @isr_ok */
+hf_pin_t hf_pin_parse(const char *name);
+
+/** Name of @p pin into @p buf ("GP14", "LED"). @return @p buf. @isr_ok */
+const char *hf_pin_name(hf_pin_t pin, char buf[8]);
+
+#endif

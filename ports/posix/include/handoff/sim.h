@@ -1,0 +1,87 @@
+/**
+ * @file sim.h
+ * @brief The host board's simulator interface: virtual time, scripted input edges, recorded pin
+ *        changes. Used by the command line (--scenario, --vcd) and by tests.
+ *
+ * Pin interrupts on the host are delivered by a POSIX signal (SIGUSR1) whose handler calls the
+ * handlers registered with hf_gpio_irq(): they preempt the loop exactly as an interrupt preempts
+ * main() on a microcontroller, and obey the same rules. hf_port_critical_enter() blocks the
+ * host board's interrupt signals (SIGUSR1, SIGUSR2, SIGALRM) on the calling thread.
+ */
+#ifndef HANDOFF_SIM_H
+#define HANDOFF_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "handoff/port.h"
+
+/** The signal that delivers pin interrupts. */
+#define HF_SIM_IRQ_SIGNAL SIGUSR1
+
+/** One scripted input change. */
+typedef struct {
+    uint64_t t_us; /**< time since start */
+    hf_pin_t pin;
+    uint8_t level;
+    unsigned line; /**< source line, for messages */
+} hf_sim_event_t;
+
+/** A scenario: input changes in time order, and when the run ends. */
+typedef struct {
+    hf_sim_event_t *ev;
+    size_t n;
+    uint64_t end_us;
+} hf_scenario_t;
+
+/**
+ * Parse scenario file @p path. On error writes "PATH:LINE: reason" into @p err and returns false;
+ * @p sc is then empty.
+ */
+bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t errlen);
+
+/** Parse scenario text @p text (named @p path in messages). Same contract as hf_scenario_load. */
+bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, char *err,
+                       size_t errlen);
+
+/** Free what hf_scenario_load() allocated. */
+void hf_scenario_free(hf_scenario_t *sc);
+
+/** Reset the board: all pins unconfigured, time 0 (virtual when @p virtual_time), the
+ * microsecond tick starting at @p epoch_us, no scenario, no recorded changes. */
+void hf_sim_reset(bool virtual_time, uint32_t epoch_us);
+
+/** Play scenario @p sc (not copied: it must outlive the run) in virtual time; when time would
+ * pass its end, @p on_end is called (it must not return; NULL: exit(0)). */
+void hf_sim_play(const hf_scenario_t *sc, void (*on_end)(void));
+
+/** Drive input @p pin to @p level now; an enabled interrupt is delivered before this returns. */
+void hf_sim_drive(hf_pin_t pin, int level);
+
+/** Time since start in microseconds (virtual or real). */
+uint64_t hf_sim_elapsed_us(void);
+
+/** A recorded change of a configured pin. */
+typedef struct {
+    uint64_t t_us;
+    hf_pin_t pin;
+    uint8_t level;
+} hf_sim_change_t;
+
+/** The changes recorded since reset, in time order; *n receives the count. */
+const hf_sim_change_t *hf_sim_changes(size_t *n);
+
+/** Send program output and log lines to @p fn instead of stdout/stderr (NULL: back to them). */
+void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log));
+
+/** Write the VCD of every configured pin, from start to now, to @p path (through a temporary
+ * file renamed into place). @return false with a reason in @p err. */
+bool hf_sim_write_vcd(const char *path, char *err, size_t errlen);
+
+/** Interrupts delivered since reset, and edges the simulated hardware lost because its latch
+ * overflowed while interrupts were masked. */
+uint64_t hf_sim_irqs_delivered(void);
+uint64_t hf_sim_irqs_lost(void);
+
+#endif

@@ -1,0 +1,89 @@
+/* IEEE 1364 value change dump of the pins a program configured. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "handoff/sim.h"
+
+#define NSIG_MAX (HF_PIN_GPIO_MAX + 2u)
+
+static unsigned sig_index(hf_pin_t pin) { return pin == HF_PIN_LED ? NSIG_MAX - 1u : pin; }
+
+bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
+    size_t n;
+    const hf_sim_change_t *c = hf_sim_changes(&n);
+    bool used[NSIG_MAX] = {false};
+    char init[NSIG_MAX];
+    memset(init, 'x', sizeof init);
+    for (size_t i = 0; i < n; i++) {
+        unsigned s = sig_index(c[i].pin);
+        used[s] = true;
+        if (c[i].t_us == 0) { /* the last value at time 0 is the initial one */
+            init[s] = (char)('0' + c[i].level);
+        }
+    }
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return false;
+    }
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        return false;
+    }
+    fprintf(f, "$version handoff host board $end\n$timescale 1 us $end\n$scope module pico $end\n");
+    for (unsigned s = 0; s < NSIG_MAX; s++) {
+        if (used[s]) {
+            char name[8];
+            fprintf(f, "$var wire 1 %c %s $end\n", (char)('!' + s),
+                    hf_pin_name(s == NSIG_MAX - 1u ? HF_PIN_LED : (hf_pin_t)s, name));
+        }
+    }
+    fprintf(f, "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n");
+    char cur[NSIG_MAX];
+    memcpy(cur, init, sizeof cur);
+    for (unsigned s = 0; s < NSIG_MAX; s++) {
+        if (used[s]) {
+            fprintf(f, "%c%c\n", cur[s], (char)('!' + s));
+        }
+    }
+    fprintf(f, "$end\n");
+    /* Changes at one instant are merged: only the last value of each pin counts, and a pin that
+     * comes back to where it was does not appear. */
+    size_t i = 0;
+    while (i < n && c[i].t_us == 0) {
+        i++;
+    }
+    while (i < n) {
+        uint64_t t = c[i].t_us;
+        char next[NSIG_MAX];
+        memcpy(next, cur, sizeof next);
+        for (; i < n && c[i].t_us == t; i++) {
+            next[sig_index(c[i].pin)] = (char)('0' + c[i].level);
+        }
+        bool stamped = false;
+        for (unsigned s = 0; s < NSIG_MAX; s++) {
+            if (used[s] && next[s] != cur[s]) {
+                if (!stamped) {
+                    fprintf(f, "#%llu\n", (unsigned long long)t);
+                    stamped = true;
+                }
+                fprintf(f, "%c%c\n", next[s], (char)('!' + s));
+                cur[s] = next[s];
+            }
+        }
+    }
+    uint64_t end = hf_sim_elapsed_us();
+    if (n == 0 || end > c[n - 1].t_us) {
+        fprintf(f, "#%llu\n", (unsigned long long)end);
+    }
+    bool ok = fflush(f) == 0 && !ferror(f);
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        remove(tmp);
+        return false;
+    }
+    return true;
+}

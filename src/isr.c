@@ -1,0 +1,254 @@
+/* ISR-side primitives: flag, counter, edge queue, deferred call. */
+#include "handoff/isr.h"
+
+#include <stddef.h>
+
+#include "internal.h"
+
+/* Read-modify-write helpers. With atomic RMW (Cortex-M3 and up, x86) they are single atomic
+ * instructions or LDREX/STREX loops; on ARMv6-M they run inside the port's critical section,
+ * which is correct because the only concurrency there is interrupts on one core. */
+static uint32_t rmw_exchange(atomic_uint *v, uint32_t x) {
+#if HF_CFG_ATOMIC_RMW
+    return atomic_exchange_explicit(v, x, memory_order_acq_rel);
+#else
+    hf_irq_state_t s = hf_port_critical_enter();
+    uint32_t old = atomic_load_explicit(v, memory_order_relaxed);
+    atomic_store_explicit(v, x, memory_order_relaxed);
+    hf_port_critical_exit(s);
+    return old;
+#endif
+}
+
+static void rmw_add(atomic_uint *v, uint32_t n) {
+#if HF_CFG_ATOMIC_RMW
+    atomic_fetch_add_explicit(v, n, memory_order_release);
+#else
+    hf_irq_state_t s = hf_port_critical_enter();
+    atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed) + n,
+                          memory_order_relaxed);
+    hf_port_critical_exit(s);
+#endif
+}
+
+/* ---- flag ----------------------------------------------------------------------------------- */
+
+void hf_flag_set(hf_flag_t *f) {
+    atomic_store_explicit(&f->set, 1u, memory_order_release);
+    hf__signal();
+}
+
+bool hf_flag_take(hf_flag_t *f) {
+    /* Cheap check first: the common case in a polled wait is "not set". */
+    if (atomic_load_explicit(&f->set, memory_order_acquire) == 0u) {
+        return false;
+    }
+    return rmw_exchange(&f->set, 0u) != 0u;
+}
+
+bool hf_flag_is_set(const hf_flag_t *f) {
+    return atomic_load_explicit(&f->set, memory_order_acquire) != 0u;
+}
+
+void hf_flag_clear(hf_flag_t *f) { atomic_store_explicit(&f->set, 0u, memory_order_release); }
+
+/* ---- counter -------------------------------------------------------------------------------- */
+
+void hf_counter_add(hf_counter_t *c, uint32_t n) {
+    rmw_add(&c->count, n);
+    hf__signal();
+}
+
+uint32_t hf_counter_take(hf_counter_t *c) { return rmw_exchange(&c->count, 0u); }
+
+uint32_t hf_counter_peek(const hf_counter_t *c) {
+    return atomic_load_explicit(&c->count, memory_order_acquire);
+}
+
+/* ---- edge queue ----------------------------------------------------------------------------- */
+/* Lamport's ring with free-running 32-bit indices: head - tail is the fill level, even across
+ * the wrap. The producer writes the slot, then publishes head with a release store; the
+ * consumer reads head with an acquire load, then the slot, then publishes tail with a release
+ * store, which lets the producer reuse the slot. No read-modify-write anywhere. */
+
+bool hf_evq_init(hf_evq_t *q, hf_edge_t *slots, uint32_t capacity) {
+    if (capacity < 2u || (capacity & (capacity - 1u)) != 0u || slots == NULL) {
+        q->buf = NULL;
+        q->mask = 0;
+        return false;
+    }
+    q->buf = slots;
+    q->mask = capacity - 1u;
+    atomic_store_explicit(&q->head, 0u, memory_order_relaxed);
+    atomic_store_explicit(&q->tail, 0u, memory_order_relaxed);
+    atomic_store_explicit(&q->dropped, 0u, memory_order_relaxed);
+    q->dropped_seen = 0;
+    return true;
+}
+
+bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level) {
+    uint32_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+    uint32_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
+    if (head - tail > q->mask) {
+        /* Only this producer writes dropped: a load and a store suffice. */
+        atomic_store_explicit(&q->dropped,
+                              atomic_load_explicit(&q->dropped, memory_order_relaxed) + 1u,
+                              memory_order_release);
+        hf__signal();
+        return false;
+    }
+    hf_edge_t *e = &q->buf[head & q->mask];
+    e->t_us = t_us;
+    e->pin = pin;
+    e->level = level;
+    e->reserved = 0;
+    atomic_store_explicit(&q->head, head + 1u, memory_order_release);
+    hf__signal();
+    return true;
+}
+
+bool hf_evq_pop(hf_evq_t *q, hf_edge_t *out) {
+    uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+    uint32_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+    if (head == tail) {
+        return false;
+    }
+    *out = q->buf[tail & q->mask];
+    atomic_store_explicit(&q->tail, tail + 1u, memory_order_release);
+    return true;
+}
+
+bool hf_evq_empty(const hf_evq_t *q) { return hf_evq_count(q) == 0u; }
+
+uint32_t hf_evq_count(const hf_evq_t *q) {
+    uint32_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
+    uint32_t head = atomic_load_explicit(&q->head, memory_order_acquire);
+    return head - tail;
+}
+
+uint32_t hf_evq_take_dropped(hf_evq_t *q) {
+    uint32_t d = atomic_load_explicit(&q->dropped, memory_order_acquire);
+    uint32_t n = d - q->dropped_seen;
+    q->dropped_seen = d;
+    return n;
+}
+
+void hf_evq_isr(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us) {
+    (void)hf_evq_push((hf_evq_t *)arg, t_us, pin, level);
+}
+
+/* ---- deferred calls ------------------------------------------------------------------------- */
+/* A bounded multi-producer / single-consumer queue. With atomic RMW it is D. Vyukov's bounded
+ * queue: each slot carries a sequence number; a producer claims a position with a CAS on
+ * `enq`, fills the slot and publishes it by storing seq = pos + 1; the consumer takes slot `deq`
+ * when its seq says it is published, and frees it for the next lap with seq = pos + capacity.
+ * A producer preempted between its claim and its publish only delays the slots behind it; its
+ * own publish wakes the loop again, so nothing is lost. Without RMW the claim runs inside the
+ * critical section. */
+
+_Static_assert(HF_CFG_DEFER_CAP >= 2u && (HF_CFG_DEFER_CAP & (HF_CFG_DEFER_CAP - 1u)) == 0u,
+               "HF_CFG_DEFER_CAP must be a power of two, at least 2");
+
+typedef struct {
+    atomic_uint seq; /* stored minus the slot's index, so that all-zero .bss is the empty queue */
+    hf_defer_fn_t fn;
+    void *arg;
+} defer_slot_t;
+
+static struct {
+    defer_slot_t slot[HF_CFG_DEFER_CAP];
+    atomic_uint enq;
+    atomic_uint failures;
+    uint32_t deq;
+} D;
+
+#define DEFER_MASK (HF_CFG_DEFER_CAP - 1u)
+
+static uint32_t slot_seq(uint32_t pos) {
+    return atomic_load_explicit(&D.slot[pos & DEFER_MASK].seq, memory_order_acquire) +
+           (pos & DEFER_MASK);
+}
+
+static void slot_publish(uint32_t pos, uint32_t seq) {
+    atomic_store_explicit(&D.slot[pos & DEFER_MASK].seq, seq - (pos & DEFER_MASK),
+                          memory_order_release);
+}
+
+void hf__defer_reset(void) {
+    for (uint32_t i = 0; i < HF_CFG_DEFER_CAP; i++) {
+        atomic_store_explicit(&D.slot[i].seq, 0u, memory_order_relaxed);
+        D.slot[i].fn = NULL;
+        D.slot[i].arg = NULL;
+    }
+    atomic_store_explicit(&D.enq, 0u, memory_order_relaxed);
+    atomic_store_explicit(&D.failures, 0u, memory_order_relaxed);
+    D.deq = 0;
+}
+
+static bool defer_claim(uint32_t *pos_out) {
+#if HF_CFG_ATOMIC_RMW
+    uint32_t pos = atomic_load_explicit(&D.enq, memory_order_relaxed);
+    for (;;) {
+        int32_t dif = hf_ticks_diff(slot_seq(pos), pos);
+        if (dif == 0) {
+            if (atomic_compare_exchange_weak_explicit(&D.enq, &pos, pos + 1u,
+                                                      memory_order_relaxed,
+                                                      memory_order_relaxed)) {
+                *pos_out = pos;
+                return true;
+            }
+        } else if (dif < 0) {
+            return false; /* the slot one lap back is still unread: full */
+        } else {
+            pos = atomic_load_explicit(&D.enq, memory_order_relaxed);
+        }
+    }
+#else
+    bool ok = false;
+    hf_irq_state_t st = hf_port_critical_enter();
+    uint32_t pos = atomic_load_explicit(&D.enq, memory_order_relaxed);
+    if (slot_seq(pos) == pos) {
+        atomic_store_explicit(&D.enq, pos + 1u, memory_order_relaxed);
+        *pos_out = pos;
+        ok = true;
+    }
+    hf_port_critical_exit(st);
+    return ok;
+#endif
+}
+
+bool hf_defer(hf_defer_fn_t fn, void *arg) {
+    uint32_t pos;
+    if (fn == NULL || !defer_claim(&pos)) {
+        rmw_add(&D.failures, 1u);
+        hf__signal();
+        return false;
+    }
+    defer_slot_t *s = &D.slot[pos & DEFER_MASK];
+    s->fn = fn;
+    s->arg = arg;
+    slot_publish(pos, pos + 1u);
+    hf__signal();
+    return true;
+}
+
+uint32_t hf_defer_failures(void) {
+    return atomic_load_explicit(&D.failures, memory_order_acquire);
+}
+
+/* Run the deferred calls published so far, in order. @return how many ran. Loop only. */
+uint32_t hf__defer_run(void) {
+    uint32_t ran = 0;
+    for (;;) {
+        if (slot_seq(D.deq) != D.deq + 1u) {
+            return ran; /* empty, or the next producer has not published yet */
+        }
+        defer_slot_t *s = &D.slot[D.deq & DEFER_MASK];
+        hf_defer_fn_t fn = s->fn;
+        void *arg = s->arg;
+        slot_publish(D.deq, D.deq + HF_CFG_DEFER_CAP);
+        D.deq++;
+        fn(arg);
+        ran++;
+    }
+}
