@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Run an example on a scenario and check what it printed and how its pins moved.
+
+A scenario file carries its own expectations in comments:
+    #> [1000.000] Press count: 1     a line the program must print (all of them, in order)
+    #= LED 1000.000 1                a change of pin LED at 1000 ms to 1 (the complete list of
+                                     changes, from the value at 0 ms, for every pin named)
+The run is repeated with the 32-bit microsecond tick starting 1.5 s before its wrap; the output
+and the VCD must be identical.
+
+usage: run_scenario.py BINARY SCENARIO          check
+       run_scenario.py --bless BINARY SCENARIO  print the expectation lines of a run (for review)
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+WRAP_EPOCH = 2**32 - 1_500_000
+
+
+def expectations(path):
+    lines, changes = [], {}
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            if raw.startswith("#> "):
+                lines.append(raw[3:].rstrip("\n"))
+            elif raw.startswith("#="):
+                parts = raw[2:].split()
+                if len(parts) != 3:
+                    sys.exit(f"{path}:{n}: expected '#= PIN MS LEVEL'")
+                pin, ms, level = parts
+                changes.setdefault(pin, []).append((round(float(ms) * 1000), int(level)))
+    return lines, changes
+
+
+def parse_vcd(path):
+    ids, changes, t = {}, {}, 0
+    with open(path) as f:
+        for raw in f:
+            tok = raw.split()
+            if not tok:
+                continue
+            if tok[0] == "$var":
+                ids[tok[3]] = tok[4]
+                changes[tok[4]] = []
+            elif tok[0].startswith("#"):
+                t = int(tok[0][1:])
+            elif tok[0][0] in "01x" and tok[0][1:] in ids:
+                if tok[0][0] != "x":
+                    changes[ids[tok[0][1:]]].append((t, int(tok[0][0])))
+    return changes
+
+
+def run(binary, scenario, epoch):
+    with tempfile.TemporaryDirectory() as d:
+        vcd = os.path.join(d, "run.vcd")
+        p = subprocess.run([binary, "--scenario", scenario, "--vcd", vcd, "--epoch-us", str(epoch)],
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            sys.exit(f"{binary} exited {p.returncode}\n{p.stderr}")
+        with open(vcd) as f:
+            vcd_text = f.read()
+        return p.stdout, p.stderr, vcd_text, parse_vcd(vcd)
+
+
+def fmt_ms(us):
+    return f"{us // 1000}.{us % 1000:03d}"
+
+
+def main():
+    bless = sys.argv[1] == "--bless"
+    args = sys.argv[2:] if bless else sys.argv[1:]
+    binary, scenario = args
+    out, err, vcd_text, changes = run(binary, scenario, 0)
+    if bless:
+        for line in out.splitlines():
+            print(f"#> {line}")
+        for pin, ch in changes.items():
+            for t, v in ch:
+                print(f"#= {pin} {fmt_ms(t)} {v}")
+        return 0
+    want_lines, want_changes = expectations(scenario)
+    failures = []
+    got_lines = out.splitlines()
+    if got_lines != want_lines:
+        failures.append("printed lines differ:\n  expected:\n    " + "\n    ".join(want_lines)
+                        + "\n  got:\n    " + "\n    ".join(got_lines))
+    for pin, want in want_changes.items():
+        got = changes.get(pin)
+        if got is None:
+            failures.append(f"pin {pin} is not in the VCD")
+        elif got != want:
+            failures.append(f"pin {pin} changes differ:\n  expected: "
+                            + " ".join(f"{fmt_ms(t)}:{v}" for t, v in want)
+                            + "\n  got:      " + " ".join(f"{fmt_ms(t)}:{v}" for t, v in got))
+    if not want_lines and not want_changes:
+        failures.append("the scenario states no expectations (#> or #= lines)")
+    out2, err2, vcd2, _ = run(binary, scenario, WRAP_EPOCH)
+    if (out2, err2, vcd2) != (out, err, vcd_text):
+        failures.append(f"output differs with --epoch-us {WRAP_EPOCH} (tick wrap 1.5 s in)")
+    if failures:
+        print(f"FAIL {os.path.basename(binary)} {scenario}")
+        for f in failures:
+            print(f)
+        return 1
+    print(f"ok {os.path.basename(binary)} {os.path.basename(scenario)}: "
+          f"{len(got_lines)} lines, {sum(len(v) for v in want_changes.values())} pin changes, "
+          f"same across the tick wrap")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
