@@ -255,9 +255,14 @@ bool hf_task_cancelled(const hf_task_t *t) {
 
 hf_task_t *hf_task_current(void) { return L.current; }
 
-void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick) { t->deadline = tick; }
+/* A task's deadline is its key in the heap: take it out before changing the key. */
+void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick) {
+    heap_remove(t);
+    t->deadline = tick;
+}
 
 void hf__arm(hf_task_t *t, hf_ticks_us_t tick) {
+    heap_remove(t);
     t->deadline = tick;
     t->flags = (uint8_t)((t->flags | HF__F_ARMED) & ~HF__F_TIMED_OUT);
 }
@@ -354,18 +359,16 @@ static void run_step(hf_task_t *t) {
         ready_push(t);
         break;
     case HF__SLEEP:
-        heap_remove(t);
-        heap_insert(t);
+        if (t->heap_pos == 0) {
+            heap_insert(t);
+        }
         t->state = HF__ST_SLEEPING;
         break;
     case HF__WAIT:
-        if (t->flags & HF__F_ARMED) {
-            if (t->heap_pos == 0 || L.heap[t->heap_pos - 1u]->deadline != t->deadline) {
-                heap_remove(t);
-                heap_insert(t);
-            }
-        } else {
+        if (!(t->flags & HF__F_ARMED)) {
             heap_remove(t);
+        } else if (t->heap_pos == 0) {
+            heap_insert(t); /* newly armed; a wait still under way keeps its place */
         }
         wait_push(t);
         break;
@@ -383,8 +386,12 @@ static void expire_timers(hf_ticks_us_t now) {
         if (t->state == HF__ST_WAITING) {
             list_unlink(&L.wait_head, &L.wait_tail, t);
             t->flags |= HF__F_TIMED_OUT;
+            ready_push(t);
+        } else if (t->state == HF__ST_READY) {
+            t->flags |= HF__F_TIMED_OUT; /* a waiter already queued to re-check: it times out */
+        } else {
+            ready_push(t);
         }
-        ready_push(t);
     }
 }
 
