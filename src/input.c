@@ -4,13 +4,15 @@
 #include <stddef.h>
 
 enum {
-    BTN_PRESSED = 1u << 0,  /* an accepted press has not been reported released */
-    BTN_EVER = 1u << 1,     /* a press was accepted at least once (rule (a) applies) */
-    BTN_LONG = 1u << 2,     /* a long press is pending at long_at */
-    BTN_SETTLED = 1u << 3   /* inactive since before start: rule (b) is met */
+    BTN_PRESSED = 1u << 0, /* an accepted press has not been reported released */
+    BTN_EVER = 1u << 1,    /* a press was accepted at least once (rule (a) applies) */
+    BTN_LONG = 1u << 2,    /* a long press is pending at long_at */
+    BTN_SETTLED = 1u << 3  /* inactive since before start: rule (b) is met */
 };
 
-static uint32_t ms_to_us(uint16_t ms) { return (uint32_t)ms * 1000u; }
+static uint32_t ms_to_us(uint16_t ms) {
+    return (uint32_t)ms * 1000u;
+}
 
 void hf_button_init(hf_button_t *b, hf_pin_t pin, hf_polarity_t polarity,
                     const hf_button_cfg_t *cfg, int level, hf_ticks_us_t now_us) {
@@ -46,7 +48,7 @@ unsigned hf_button_advance(hf_button_t *b, hf_ticks_us_t now_us,
     if ((b->st & BTN_PRESSED) && b->level != b->active) {
         hf_ticks_us_t at = b->inactive_since + ms_to_us(b->cfg.settle_ms);
         if (hf_ticks_reached(now_us, at)) {
-            b->st &= (uint8_t)~(BTN_PRESSED | BTN_LONG);
+            b->st &= (uint8_t) ~(BTN_PRESSED | BTN_LONG);
             n = emit(out, n, HF_BTN_RELEASE, at);
         }
     }
@@ -110,7 +112,9 @@ bool hf_button_deadline(const hf_button_t *b, hf_ticks_us_t *at_us) {
     return false;
 }
 
-bool hf_button_is_pressed(const hf_button_t *b) { return (b->st & BTN_PRESSED) != 0; }
+bool hf_button_is_pressed(const hf_button_t *b) {
+    return (b->st & BTN_PRESSED) != 0;
+}
 
 const char *hf_btn_event_name(hf_btn_event_t type) {
     switch (type) {
@@ -142,7 +146,8 @@ static void input_service(hf_input_t *in) {
     while (hf_evq_pop(in->q, &e)) {
         for (unsigned i = 0; i < in->n; i++) {
             if (in->buttons[i]->pin == e.pin) {
-                deliver(in, in->buttons[i], ev, hf_button_edge(in->buttons[i], e.t_us, e.level, ev));
+                deliver(in, in->buttons[i], ev,
+                        hf_button_edge(in->buttons[i], e.t_us, e.level, ev));
                 break;
             }
         }

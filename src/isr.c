@@ -50,7 +50,9 @@ bool hf_flag_is_set(const hf_flag_t *f) {
     return atomic_load_explicit(&f->set, memory_order_acquire) != 0u;
 }
 
-void hf_flag_clear(hf_flag_t *f) { atomic_store_explicit(&f->set, 0u, memory_order_release); }
+void hf_flag_clear(hf_flag_t *f) {
+    atomic_store_explicit(&f->set, 0u, memory_order_release);
+}
 
 /* ---- counter -------------------------------------------------------------------------------- */
 
@@ -59,7 +61,9 @@ void hf_counter_add(hf_counter_t *c, uint32_t n) {
     hf__signal();
 }
 
-uint32_t hf_counter_take(hf_counter_t *c) { return rmw_exchange(&c->count, 0u); }
+uint32_t hf_counter_take(hf_counter_t *c) {
+    return rmw_exchange(&c->count, 0u);
+}
 
 uint32_t hf_counter_peek(const hf_counter_t *c) {
     return atomic_load_explicit(&c->count, memory_order_acquire);
@@ -118,7 +122,9 @@ bool hf_evq_pop(hf_evq_t *q, hf_edge_t *out) {
     return true;
 }
 
-bool hf_evq_empty(const hf_evq_t *q) { return hf_evq_count(q) == 0u; }
+bool hf_evq_empty(const hf_evq_t *q) {
+    return hf_evq_count(q) == 0u;
+}
 
 uint32_t hf_evq_count(const hf_evq_t *q) {
     uint32_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
@@ -191,8 +197,7 @@ static bool defer_claim(uint32_t *pos_out) {
     for (;;) {
         int32_t dif = hf_ticks_diff(slot_seq(pos), pos);
         if (dif == 0) {
-            if (atomic_compare_exchange_weak_explicit(&D.enq, &pos, pos + 1u,
-                                                      memory_order_relaxed,
+            if (atomic_compare_exchange_weak_explicit(&D.enq, &pos, pos + 1u, memory_order_relaxed,
                                                       memory_order_relaxed)) {
                 *pos_out = pos;
                 return true;

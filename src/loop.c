@@ -184,7 +184,9 @@ static void heap_insert(hf_task_t *t) {
 
 /* ---- task API ------------------------------------------------------------------------------- */
 
-static bool task_live(const hf_task_t *t) { return t->state != HF__ST_IDLE; }
+static bool task_live(const hf_task_t *t) {
+    return t->state != HF__ST_IDLE;
+}
 
 bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name) {
     if (task_live(t) || fn == NULL || L.live >= HF_CFG_MAX_TASKS) {
@@ -204,7 +206,7 @@ bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name) {
 static void task_finish(hf_task_t *t) {
     heap_remove(t);
     t->state = HF__ST_IDLE;
-    t->flags &= (uint8_t)~(HF__F_ARMED | HF__F_CANCEL_REQ);
+    t->flags &= (uint8_t) ~(HF__F_ARMED | HF__F_CANCEL_REQ);
     t->next = NULL;
     L.live--;
     L.progress = true;
@@ -247,13 +249,17 @@ bool hf_task_cancel(hf_task_t *t) {
     return true;
 }
 
-bool hf_task_done(const hf_task_t *t) { return !task_live(t); }
+bool hf_task_done(const hf_task_t *t) {
+    return !task_live(t);
+}
 
 bool hf_task_cancelled(const hf_task_t *t) {
     return !task_live(t) && (t->flags & HF__F_CANCELLED) != 0;
 }
 
-hf_task_t *hf_task_current(void) { return L.current; }
+hf_task_t *hf_task_current(void) {
+    return L.current;
+}
 
 /* A task's deadline is its key in the heap: take it out before changing the key. */
 void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick) {
@@ -269,7 +275,7 @@ void hf__arm(hf_task_t *t, hf_ticks_us_t tick) {
 
 int hf__armed_wait_over(hf_task_t *t, int cond) {
     if (cond) {
-        t->flags &= (uint8_t)~(HF__F_ARMED | HF__F_TIMED_OUT);
+        t->flags &= (uint8_t) ~(HF__F_ARMED | HF__F_TIMED_OUT);
         return 1;
     }
     if (t->flags & HF__F_TIMED_OUT) {
@@ -281,7 +287,9 @@ int hf__armed_wait_over(hf_task_t *t, int cond) {
 
 /* ---- time ----------------------------------------------------------------------------------- */
 
-hf_ticks_us_t hf_now_us(void) { return hf_port_now_us(); }
+hf_ticks_us_t hf_now_us(void) {
+    return hf_port_now_us();
+}
 
 hf_ticks_ms_t hf_now_ms(void) {
     hf_ticks_us_t now = hf_port_now_us();
@@ -450,6 +458,10 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     }
 }
 
-void hf_loop_run(void) { (void)loop_run(false, 0); }
+void hf_loop_run(void) {
+    (void)loop_run(false, 0);
+}
 
-bool hf_loop_run_until(hf_ticks_us_t deadline) { return loop_run(true, deadline); }
+bool hf_loop_run_until(hf_ticks_us_t deadline) {
+    return loop_run(true, deadline);
+}

@@ -10,7 +10,8 @@
 #define HF_CFG_HOG_US 50000u
 #endif
 
-/** Most tasks alive at once; sizes the timer heap (one pointer each). hf_task_start() refuses more. */
+/** Most tasks alive at once; sizes the timer heap (one pointer each). hf_task_start() refuses more.
+ */
 #ifndef HF_CFG_MAX_TASKS
 #define HF_CFG_MAX_TASKS 16u
 #endif

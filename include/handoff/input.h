@@ -48,7 +48,8 @@ typedef struct {
 
 /** Which level means "pressed". */
 typedef enum {
-    HF_ACTIVE_LOW = 0, /**< button to GND with a pull-up: falls when pressed (the lesson's wiring) */
+    HF_ACTIVE_LOW =
+        0, /**< button to GND with a pull-up: falls when pressed (the lesson's wiring) */
     HF_ACTIVE_HIGH = 1 /**< sensor outputs (PIR, reed, hall, rain): high when active */
 } hf_polarity_t;
 
@@ -61,15 +62,16 @@ typedef struct {
 } hf_button_cfg_t;
 
 /** The defaults: 200 ms debounce (the lesson's value), 20 ms settle, 1000 ms long press. */
-#define HF_BUTTON_CFG_DEFAULT {200u, 20u, 1000u}
+#define HF_BUTTON_CFG_DEFAULT                                                                      \
+    { 200u, 20u, 1000u }
 
 /** A debounced button. 28 bytes; treat the fields as private. */
 typedef struct {
     hf_button_cfg_t cfg;
     hf_pin_t pin;
-    uint8_t active;          /**< the level that means pressed */
-    uint8_t level;           /**< last known raw level */
-    uint8_t st;              /**< HF__BTN_* bits */
+    uint8_t active;               /**< the level that means pressed */
+    uint8_t level;                /**< last known raw level */
+    uint8_t st;                   /**< HF__BTN_* bits */
     hf_ticks_us_t inactive_since; /**< when the line last became inactive */
     hf_ticks_us_t last_press;     /**< tick of the last accepted press */
     hf_ticks_us_t long_at;        /**< tick of the pending long press */

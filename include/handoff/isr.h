@@ -33,7 +33,8 @@ typedef struct {
 } hf_flag_t;
 
 /** Static initialiser: a clear flag. */
-#define HF_FLAG_INIT {0}
+#define HF_FLAG_INIT                                                                               \
+    { 0 }
 
 /** Set the flag and wake the loop. @isr_ok */
 void hf_flag_set(hf_flag_t *f);
@@ -59,7 +60,8 @@ typedef struct {
 } hf_counter_t;
 
 /** Static initialiser: zero. */
-#define HF_COUNTER_INIT {0}
+#define HF_COUNTER_INIT                                                                            \
+    { 0 }
 
 /** Add @p n to the count and wake the loop. @isr_ok */
 void hf_counter_add(hf_counter_t *c, uint32_t n);
@@ -96,10 +98,10 @@ typedef struct {
  */
 typedef struct {
     hf_edge_t *buf;
-    uint32_t mask;       /**< capacity - 1 */
-    atomic_uint head;    /**< next slot to write; written by the producer only */
-    atomic_uint tail;    /**< next slot to read; written by the consumer only */
-    atomic_uint dropped; /**< edges dropped when full; written by the producer only */
+    uint32_t mask;         /**< capacity - 1 */
+    atomic_uint head;      /**< next slot to write; written by the producer only */
+    atomic_uint tail;      /**< next slot to read; written by the consumer only */
+    atomic_uint dropped;   /**< edges dropped when full; written by the producer only */
     uint32_t dropped_seen; /**< consumer's copy of dropped at its last take */
 } hf_evq_t;
 
@@ -107,10 +109,10 @@ typedef struct {
  * Define a static queue @p name with room for @p capacity edges (a power of two, at least 2):
  * `HF_EVQ_DEFINE(buttons, 32);` at file scope. The storage is static (in .bss).
  */
-#define HF_EVQ_DEFINE(name, capacity)                                                             \
-    _Static_assert((capacity) >= 2 && ((capacity) & ((capacity)-1)) == 0,                         \
-                   "edge queue capacity must be a power of two, at least 2");                     \
-    static hf_edge_t name##_slots_[(capacity)];                                                   \
+#define HF_EVQ_DEFINE(name, capacity)                                                              \
+    _Static_assert((capacity) >= 2 && ((capacity) & ((capacity)-1)) == 0,                          \
+                   "edge queue capacity must be a power of two, at least 2");                      \
+    static hf_edge_t name##_slots_[(capacity)];                                                    \
     static hf_evq_t name = {name##_slots_, (capacity)-1u, 0, 0, 0, 0}
 
 /**
@@ -133,7 +135,9 @@ bool hf_evq_empty(const hf_evq_t *q);
 uint32_t hf_evq_count(const hf_evq_t *q);
 
 /** @return the capacity. @isr_ok */
-static inline uint32_t hf_evq_capacity(const hf_evq_t *q) { return q->mask + 1u; }
+static inline uint32_t hf_evq_capacity(const hf_evq_t *q) {
+    return q->mask + 1u;
+}
 
 /** @return how many edges were dropped since the last call, and start counting afresh. Loop
  * only. */

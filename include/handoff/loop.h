@@ -56,19 +56,20 @@ typedef int (*hf_task_fn_t)(hf_task_t *self);
 
 /** A task: scheduling state only; treat the fields as private. */
 struct hf_task {
-    hf_task_fn_t fn;       /**< step function */
-    const char *name;      /**< for reports (hog detection) */
-    hf_task_t *next;       /**< link in the ready queue or the wait list */
+    hf_task_fn_t fn;        /**< step function */
+    const char *name;       /**< for reports (hog detection) */
+    hf_task_t *next;        /**< link in the ready queue or the wait list */
     hf_ticks_us_t deadline; /**< wake-up tick while in the timer heap */
-    uint32_t seq;          /**< timer order among equal deadlines (first armed, first run) */
-    uint16_t pc;           /**< resume point: a source line, 0 at start */
-    uint16_t heap_pos;     /**< 1 + index in the timer heap, 0 when not in it */
-    uint8_t state;         /**< HF__ST_* */
-    uint8_t flags;         /**< HF__F_* */
+    uint32_t seq;           /**< timer order among equal deadlines (first armed, first run) */
+    uint16_t pc;            /**< resume point: a source line, 0 at start */
+    uint16_t heap_pos;      /**< 1 + index in the timer heap, 0 when not in it */
+    uint8_t state;          /**< HF__ST_* */
+    uint8_t flags;          /**< HF__F_* */
 };
 
 /** Static initialiser for a task that has not started (hf_task_done() is true). */
-#define HF_TASK_INIT {0}
+#define HF_TASK_INIT                                                                               \
+    { 0 }
 
 /**
  * Start task @p t running @p fn from its beginning (asyncio.create_task). It first runs on the
@@ -121,46 +122,46 @@ hf_ticks_ms_t hf_now_ms(void);
 /* ---- the await macros ----------------------------------------------------------------------- */
 
 /** Open a task body; @p self is the hf_task_t * argument of the step function. */
-#define HF_TASK_BEGIN(self)                                                                       \
-    hf_task_t *const hf__t = (self);                                                              \
-    switch (hf__t->pc) {                                                                          \
+#define HF_TASK_BEGIN(self)                                                                        \
+    hf_task_t *const hf__t = (self);                                                               \
+    switch (hf__t->pc) {                                                                           \
     case 0:
 
 /** Mark the start of the clean-up section (asyncio's `finally`): runs when the body ends, returns
  * with HF_RETURN(), or the task is cancelled. Must not await. Optional; at most one. */
-#define HF_FINALLY                                                                                \
-    HF__FALLTHROUGH;                                                                              \
-    case HF__PC_FINALLY:                                                                          \
+#define HF_FINALLY                                                                                 \
+    HF__FALLTHROUGH;                                                                               \
+    case HF__PC_FINALLY:                                                                           \
         hf__t->pc = HF__PC_FINALLY
 
 /** Close a task body. */
-#define HF_TASK_END()                                                                             \
-    }                                                                                             \
-    hf__t->pc = HF__PC_FINALLY;                                                                   \
+#define HF_TASK_END()                                                                              \
+    }                                                                                              \
+    hf__t->pc = HF__PC_FINALLY;                                                                    \
     return HF__DONE
 
 /** End the task now (`return` in an async def); the FINALLY section still runs. */
-#define HF_RETURN()                                                                               \
-    do {                                                                                          \
-        hf__t->pc = HF__PC_FINALLY;                                                               \
-        return HF__AGAIN;                                                                         \
+#define HF_RETURN()                                                                                \
+    do {                                                                                           \
+        hf__t->pc = HF__PC_FINALLY;                                                                \
+        return HF__AGAIN;                                                                          \
     } while (0)
 
 /** Let every other ready task run once, then continue (await asyncio.sleep_ms(0)). */
-#define HF_YIELD()                                                                                \
-    do {                                                                                          \
-        hf__t->pc = __LINE__;                                                                     \
-        return HF__YIELD;                                                                         \
-    case __LINE__:;                                                                               \
+#define HF_YIELD()                                                                                 \
+    do {                                                                                           \
+        hf__t->pc = __LINE__;                                                                      \
+        return HF__YIELD;                                                                          \
+    case __LINE__:;                                                                                \
     } while (0)
 
 /** Sleep until the microsecond tick @p tick (a deadline in the past resumes on the next round). */
-#define HF_AWAIT_TICK_US(tick)                                                                    \
-    do {                                                                                          \
-        hf__sleep_until(hf__t, (tick));                                                           \
-        hf__t->pc = __LINE__;                                                                     \
-        return HF__SLEEP;                                                                         \
-    case __LINE__:;                                                                               \
+#define HF_AWAIT_TICK_US(tick)                                                                     \
+    do {                                                                                           \
+        hf__sleep_until(hf__t, (tick));                                                            \
+        hf__t->pc = __LINE__;                                                                      \
+        return HF__SLEEP;                                                                          \
+    case __LINE__:;                                                                                \
     } while (0)
 
 /** Sleep @p us microseconds from now (await asyncio.sleep_us). */
@@ -171,30 +172,30 @@ hf_ticks_ms_t hf_now_ms(void);
 
 /** Wait until @p cond is true. It is checked now, and again whenever an ISR-side object was
  * signalled or another task made progress; it may have side effects only when true. */
-#define HF_AWAIT_UNTIL(cond)                                                                      \
-    do {                                                                                          \
-        hf__t->pc = __LINE__;                                                                     \
-        HF__FALLTHROUGH;                                                                          \
-    case __LINE__:                                                                                \
-        if (!(cond))                                                                              \
-            return HF__WAIT;                                                                      \
+#define HF_AWAIT_UNTIL(cond)                                                                       \
+    do {                                                                                           \
+        hf__t->pc = __LINE__;                                                                      \
+        HF__FALLTHROUGH;                                                                           \
+    case __LINE__:                                                                                 \
+        if (!(cond))                                                                               \
+            return HF__WAIT;                                                                       \
     } while (0)
 
 /** Like HF_AWAIT_UNTIL, giving up at the microsecond tick @p tick: afterwards HF_TIMED_OUT() is
  * true if @p cond was still false then. */
-#define HF_AWAIT_UNTIL_TICK_US(cond, tick)                                                        \
-    do {                                                                                          \
-        hf__arm(hf__t, (tick));                                                                   \
-        hf__t->pc = __LINE__;                                                                     \
-        HF__FALLTHROUGH;                                                                          \
-    case __LINE__:                                                                                \
-        if (!hf__armed_wait_over(hf__t, (cond) ? 1 : 0))                                          \
-            return HF__WAIT;                                                                      \
+#define HF_AWAIT_UNTIL_TICK_US(cond, tick)                                                         \
+    do {                                                                                           \
+        hf__arm(hf__t, (tick));                                                                    \
+        hf__t->pc = __LINE__;                                                                      \
+        HF__FALLTHROUGH;                                                                           \
+    case __LINE__:                                                                                 \
+        if (!hf__armed_wait_over(hf__t, (cond) ? 1 : 0))                                           \
+            return HF__WAIT;                                                                       \
     } while (0)
 
 /** HF_AWAIT_UNTIL with a time-out of @p ms milliseconds (asyncio.wait_for_ms); see
  * HF_TIMED_OUT(). */
-#define HF_AWAIT_UNTIL_TIMEOUT_MS(cond, ms)                                                       \
+#define HF_AWAIT_UNTIL_TIMEOUT_MS(cond, ms)                                                        \
     HF_AWAIT_UNTIL_TICK_US(cond, hf_ticks_add(hf_now_us(), (int32_t)((uint32_t)(ms)*1000u)))
 
 /** True after a timed await that ended by its time-out, false after one that ended by its
@@ -224,9 +225,9 @@ hf_ticks_ms_t hf_now_ms(void);
 enum { HF__DONE = 0, HF__YIELD, HF__SLEEP, HF__WAIT, HF__AGAIN };
 enum { HF__ST_IDLE = 0, HF__ST_READY, HF__ST_SLEEPING, HF__ST_WAITING, HF__ST_RUNNING };
 enum {
-    HF__F_TIMED_OUT = 1u << 0, /* the last timed await ended by its time-out */
-    HF__F_ARMED = 1u << 1,     /* a timed await is under way: its deadline is in the heap */
-    HF__F_CANCELLED = 1u << 2, /* ended by hf_task_cancel() */
+    HF__F_TIMED_OUT = 1u << 0,  /* the last timed await ended by its time-out */
+    HF__F_ARMED = 1u << 1,      /* a timed await is under way: its deadline is in the heap */
+    HF__F_CANCELLED = 1u << 2,  /* ended by hf_task_cancel() */
     HF__F_CANCEL_REQ = 1u << 3, /* cancelled itself while running */
     HF__F_HOG_REPORTED = 1u << 4
 };

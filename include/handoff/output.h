@@ -42,13 +42,19 @@ bool hf_pattern_advance(hf_pattern_t *p, hf_ticks_us_t now_us);
 void hf_pattern_stop(hf_pattern_t *p);
 
 /** @return the current level (0 or 1); 0 when stopped. */
-static inline int hf_pattern_level(const hf_pattern_t *p) { return p->running ? p->level : 0; }
+static inline int hf_pattern_level(const hf_pattern_t *p) {
+    return p->running ? p->level : 0;
+}
 
 /** @return true while the pattern plays. */
-static inline bool hf_pattern_running(const hf_pattern_t *p) { return p->running != 0; }
+static inline bool hf_pattern_running(const hf_pattern_t *p) {
+    return p->running != 0;
+}
 
 /** @return the tick of the next change (valid while running). */
-static inline hf_ticks_us_t hf_pattern_deadline(const hf_pattern_t *p) { return p->next_us; }
+static inline hf_ticks_us_t hf_pattern_deadline(const hf_pattern_t *p) {
+    return p->next_us;
+}
 
 /**
  * A player: a task that plays a pattern on an output pin and, optionally, a second pin that
@@ -82,6 +88,8 @@ bool hf_output_cancel(hf_output_t *o);
 void hf_output_set_follower(hf_output_t *o, hf_pin_t follower);
 
 /** @return true while a pattern plays; a task can await the end with HF_AWAIT_TASK(&o->task). */
-static inline bool hf_output_busy(const hf_output_t *o) { return !hf_task_done(&o->task); }
+static inline bool hf_output_busy(const hf_output_t *o) {
+    return !hf_task_done(&o->task);
+}
 
 #endif

@@ -86,7 +86,8 @@ enum { HF_EDGE_FALL = 1, HF_EDGE_RISE = 2, HF_EDGE_BOTH = 3 };
  */
 typedef void (*hf_irq_fn_t)(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us);
 
-/** Configure @p pin as an input with @p pull. @return false for a pin the board lacks. Loop only. */
+/** Configure @p pin as an input with @p pull. @return false for a pin the board lacks. Loop only.
+ */
 bool hf_gpio_input(hf_pin_t pin, hf_pull_t pull);
 
 /** Configure @p pin as an output driving @p level. @return false for a pin the board lacks. */

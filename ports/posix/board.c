@@ -15,8 +15,8 @@
 #include "handoff/sim.h"
 #include "posix_internal.h"
 
-#define TAP_MS 150u
-#define HOLD_MS 1200u
+#define TAP_MS    150u
+#define HOLD_MS   1200u
 #define MAX_KEYED 64u
 
 static struct {

@@ -16,7 +16,7 @@
 #include "handoff/sim.h"
 #include "posix_internal.h"
 
-#define NPINS (HF_PIN_GPIO_MAX + 2u) /* GP0..GP29, LED */
+#define NPINS     (HF_PIN_GPIO_MAX + 2u) /* GP0..GP29, LED */
 #define LATCH_CAP 1024u
 
 enum { MODE_NONE = 0, MODE_IN, MODE_OUT };
@@ -66,9 +66,13 @@ static uint64_t real_elapsed_us(void) {
     return (uint64_t)(s * 1000000 + ns / 1000);
 }
 
-uint64_t hf_sim_elapsed_us(void) { return S.virtual_time ? S.vnow_us : real_elapsed_us(); }
+uint64_t hf_sim_elapsed_us(void) {
+    return S.virtual_time ? S.vnow_us : real_elapsed_us();
+}
 
-hf_ticks_us_t hf_port_now_us(void) { return S.epoch_us + (uint32_t)hf_sim_elapsed_us(); }
+hf_ticks_us_t hf_port_now_us(void) {
+    return S.epoch_us + (uint32_t)hf_sim_elapsed_us();
+}
 
 /* ---- interrupts ----------------------------------------------------------------------------- */
 
@@ -135,8 +139,12 @@ static void raise_pin_irq(hf_pin_t pin, uint8_t level) {
     raise(HF_SIM_IRQ_SIGNAL);
 }
 
-uint64_t hf_sim_irqs_delivered(void) { return atomic_load(&S.irqs); }
-uint64_t hf_sim_irqs_lost(void) { return atomic_load(&S.lost); }
+uint64_t hf_sim_irqs_delivered(void) {
+    return atomic_load(&S.irqs);
+}
+uint64_t hf_sim_irqs_lost(void) {
+    return atomic_load(&S.lost);
+}
 
 /* ---- pins ----------------------------------------------------------------------------------- */
 
@@ -339,7 +347,8 @@ void hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *e
     atomic_store(&sleeping, 1);
     if (!atomic_exchange(&wake_pending, 0)) {
         /* ppoll() rather than poll(): microsecond time-outs, not milliseconds. */
-        struct timespec ts = {(time_t)(timeout_us / 1000000u), (long)(timeout_us % 1000000u) * 1000};
+        struct timespec ts = {(time_t)(timeout_us / 1000000u),
+                              (long)(timeout_us % 1000000u) * 1000};
         int r = ppoll(fds, nfds, has_timeout ? &ts : NULL, NULL);
         if (r > 0 && extra_ready != NULL && (fds[1].revents & (POLLIN | POLLHUP))) {
             *extra_ready = true;
@@ -357,7 +366,8 @@ void hf_port_delay_us(uint32_t us) {
     }
     uint64_t end = real_elapsed_us() + us;
     for (uint64_t now = real_elapsed_us(); now < end; now = real_elapsed_us()) {
-        struct timespec ts = {(time_t)((end - now) / 1000000u), (long)((end - now) % 1000000u) * 1000};
+        struct timespec ts = {(time_t)((end - now) / 1000000u),
+                              (long)((end - now) % 1000000u) * 1000};
         nanosleep(&ts, NULL); /* interrupted by a signal: the handler ran, sleep the rest */
     }
 }
@@ -393,7 +403,9 @@ void hf_port_log_line(const char *line, size_t len) {
     hf__posix_after_output();
 }
 
-void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log)) { S.capture = fn; }
+void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log)) {
+    S.capture = fn;
+}
 
 /* ---- reset ---------------------------------------------------------------------------------- */
 
@@ -423,7 +435,9 @@ void hf_sim_play(const hf_scenario_t *sc, void (*on_end)(void)) {
     S.on_end = on_end;
 }
 
-void hf__posix_on_pin_change(void (*fn)(void)) { S.on_pin_change = fn; }
+void hf__posix_on_pin_change(void (*fn)(void)) {
+    S.on_pin_change = fn;
+}
 
 bool hf__posix_pin_configured(hf_pin_t pin, bool *is_output) {
     const pin_t *p = pin_slot(pin);

@@ -9,7 +9,7 @@
 #include "handoff/sim.h"
 
 #define DEFAULT_TAIL_US 5000000u /* the run ends this long after the last edge without "end" */
-#define MAX_FILE_BYTES (64u * 1024u * 1024u)
+#define MAX_FILE_BYTES  (64u * 1024u * 1024u)
 
 static bool fail(char *err, size_t errlen, const char *path, unsigned line, const char *fmt, ...) {
     char reason[160];
@@ -104,7 +104,8 @@ bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, ch
         char *save = NULL;
         char *tok[4];
         int ntok = 0;
-        for (char *t = strtok_r(line, " \t\r", &save); t != NULL; t = strtok_r(NULL, " \t\r", &save)) {
+        for (char *t = strtok_r(line, " \t\r", &save); t != NULL;
+             t = strtok_r(NULL, " \t\r", &save)) {
             if (ntok == 4) {
                 break;
             }

@@ -7,7 +7,9 @@
 
 #define NSIG_MAX (HF_PIN_GPIO_MAX + 2u)
 
-static unsigned sig_index(hf_pin_t pin) { return pin == HF_PIN_LED ? NSIG_MAX - 1u : pin; }
+static unsigned sig_index(hf_pin_t pin) {
+    return pin == HF_PIN_LED ? NSIG_MAX - 1u : pin;
+}
 
 bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
     size_t n;
