@@ -152,6 +152,16 @@ static void input_service(hf_input_t *in) {
             }
         }
     }
+    if (hf_evq_dropped_pending(in->q)) {
+        /* Edges were lost: bring each button back in line with its pin. */
+        for (unsigned i = 0; i < in->n; i++) {
+            hf_button_t *b = in->buttons[i];
+            int level = hf_gpio_read(b->pin) ? 1 : 0;
+            if (level != b->level) {
+                deliver(in, b, ev, hf_button_edge(b, now, level, ev));
+            }
+        }
+    }
     bool has = false;
     for (unsigned i = 0; i < in->n; i++) {
         hf_ticks_us_t at;

@@ -132,6 +132,10 @@ uint32_t hf_evq_count(const hf_evq_t *q) {
     return head - tail;
 }
 
+bool hf_evq_dropped_pending(const hf_evq_t *q) {
+    return atomic_load_explicit(&q->dropped, memory_order_acquire) != q->dropped_seen;
+}
+
 uint32_t hf_evq_take_dropped(hf_evq_t *q) {
     uint32_t d = atomic_load_explicit(&q->dropped, memory_order_acquire);
     uint32_t n = d - q->dropped_seen;

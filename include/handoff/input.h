@@ -117,7 +117,10 @@ typedef void (*hf_input_fn_t)(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx);
 /**
  * A task that pops edges from an hf_evq_t, routes each by pin to its button and calls back with
  * the events, sleeping exactly until the next edge or the next time-based event. Edges for pins
- * that have no button are ignored.
+ * that have no button are ignored. While the queue reports dropped edges (until the application
+ * takes the count with hf_evq_take_dropped()), each button whose pin reads differently from what
+ * it last saw is fed that level as an edge at the current time, so a lost release cannot leave a
+ * button stuck pressed.
  */
 typedef struct {
     hf_task_t task;

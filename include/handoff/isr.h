@@ -139,6 +139,9 @@ static inline uint32_t hf_evq_capacity(const hf_evq_t *q) {
     return q->mask + 1u;
 }
 
+/** @return true when edges were dropped since the last hf_evq_take_dropped() (a peek). @isr_ok */
+bool hf_evq_dropped_pending(const hf_evq_t *q);
+
 /** @return how many edges were dropped since the last call, and start counting afresh. Loop
  * only. */
 uint32_t hf_evq_take_dropped(hf_evq_t *q);
