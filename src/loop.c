@@ -340,7 +340,6 @@ static void report_hog(hf_task_t *t, uint32_t us) {
 
 /* Run one step of t and file it according to what it awaits next. */
 static void run_step(hf_task_t *t) {
-    uint16_t pc_before = t->pc;
     t->state = HF__ST_RUNNING;
     L.current = t;
     hf_ticks_us_t t0 = hf_port_now_us();
@@ -358,7 +357,9 @@ static void run_step(hf_task_t *t) {
         task_run_cleanup(t);
         return;
     }
-    if (r != HF__WAIT || t->pc != pc_before) {
+    if (r == HF__WAIT_IDLE) {
+        r = HF__WAIT;
+    } else {
         L.progress = true;
     }
     switch (r) {

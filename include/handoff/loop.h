@@ -124,6 +124,8 @@ hf_ticks_ms_t hf_now_ms(void);
 /** Open a task body; @p self is the hf_task_t * argument of the step function. */
 #define HF_TASK_BEGIN(self)                                                                        \
     hf_task_t *const hf__t = (self);                                                               \
+    int hf__fresh = 1; /* still at the await this step resumed: nothing done yet */                \
+    (void)hf__fresh;                                                                               \
     switch (hf__t->pc) {                                                                           \
     case 0:
 
@@ -171,14 +173,17 @@ hf_ticks_ms_t hf_now_ms(void);
 #define HF_AWAIT_MS(ms) HF_AWAIT_US((uint32_t)(ms)*1000u)
 
 /** Wait until @p cond is true. It is checked now, and again whenever an ISR-side object was
- * signalled or another task made progress; it may have side effects only when true. */
+ * signalled or any task step made progress (did more than find its own condition false), so a
+ * condition on variables that other tasks change works; it may have side effects only when
+ * true. */
 #define HF_AWAIT_UNTIL(cond)                                                                       \
     do {                                                                                           \
         hf__t->pc = __LINE__;                                                                      \
+        hf__fresh = 0;                                                                             \
         HF__FALLTHROUGH;                                                                           \
     case __LINE__:                                                                                 \
         if (!(cond))                                                                               \
-            return HF__WAIT;                                                                       \
+            return hf__fresh ? HF__WAIT_IDLE : HF__WAIT;                                           \
     } while (0)
 
 /** Like HF_AWAIT_UNTIL, giving up at the microsecond tick @p tick: afterwards HF_TIMED_OUT() is
@@ -187,10 +192,11 @@ hf_ticks_ms_t hf_now_ms(void);
     do {                                                                                           \
         hf__arm(hf__t, (tick));                                                                    \
         hf__t->pc = __LINE__;                                                                      \
+        hf__fresh = 0;                                                                             \
         HF__FALLTHROUGH;                                                                           \
     case __LINE__:                                                                                 \
         if (!hf__armed_wait_over(hf__t, (cond) ? 1 : 0))                                           \
-            return HF__WAIT;                                                                       \
+            return hf__fresh ? HF__WAIT_IDLE : HF__WAIT;                                           \
     } while (0)
 
 /** HF_AWAIT_UNTIL with a time-out of @p ms milliseconds (asyncio.wait_for_ms); see
@@ -222,7 +228,10 @@ hf_ticks_ms_t hf_now_ms(void);
 
 /* ---- internal ------------------------------------------------------------------------------- */
 
-enum { HF__DONE = 0, HF__YIELD, HF__SLEEP, HF__WAIT, HF__AGAIN };
+/* Step results. HF__WAIT_IDLE: resumed at an await whose condition is still false, having done
+ * nothing else; every other result means the task made progress, so waiting conditions are
+ * checked again. */
+enum { HF__DONE = 0, HF__YIELD, HF__SLEEP, HF__WAIT, HF__WAIT_IDLE, HF__AGAIN };
 enum { HF__ST_IDLE = 0, HF__ST_READY, HF__ST_SLEEPING, HF__ST_WAITING, HF__ST_RUNNING };
 enum {
     HF__F_TIMED_OUT = 1u << 0,  /* the last timed await ended by its time-out */
