@@ -1,0 +1,129 @@
+/* 07-press-to-alert: the lesson's practical exercise with all its optional challenges.
+ *
+ *   - a button interrupt records each press (GP14, to GND, pull-up)
+ *   - the async loop flashes the LED three times for each valid press and counts presses
+ *   - bounce is ignored; the system stays responsive
+ *   - a buzzer on GP16 sounds with the alert flashes; a long press (1 s) mutes or unmutes it
+ *   - a second button on GP15 resets the counter
+ *
+ * The interrupt handler only pushes timestamped edges into a queue. On the loop: the input task
+ * debounces both buttons; presses queue alerts (up to 8 waiting); the alert task plays them back
+ * to back while the idle blink is paused; a watchdog task reports lost edges. */
+#include "handoff/handoff.h"
+
+#define BUTTON_A    14
+#define BUTTON_B    15
+#define BUZZER      16
+#define IDLE_MS     700
+#define MAX_PENDING 8
+
+HF_EVQ_DEFINE(edges, 32);
+static hf_button_t button_a, button_b;
+static hf_button_t *const buttons[] = {&button_a, &button_b};
+static hf_input_t input;
+static hf_output_t alert;
+static hf_task_t idle_task, alert_task, drop_task;
+
+static unsigned press_count;
+static unsigned pending; /* alerts waiting to start */
+static bool muted;
+static int idle_start_level = 1;
+
+static const uint16_t flash[] = {100, 100}; /* on 100 ms, off 100 ms, three times: 600 ms */
+
+static int idle_blink(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    hf_gpio_write(HF_PIN_LED, idle_start_level);
+    for (;;) {
+        HF_AWAIT_MS(IDLE_MS);
+        hf_gpio_write(HF_PIN_LED, !hf_gpio_read(HF_PIN_LED));
+    }
+    HF_FINALLY;
+    hf_gpio_write(HF_PIN_LED, 0);
+    HF_TASK_END();
+}
+
+static void start_alert(void) {
+    hf_task_cancel(&idle_task); /* its FINALLY turns the LED off */
+    hf_output_play(&alert, flash, 2, 3);
+}
+
+/* Chains the alerts that were waiting, back to back, then resumes the idle blink. */
+static int alerts(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    for (;;) {
+        HF_AWAIT_UNTIL(hf_output_busy(&alert));
+        do {
+            HF_AWAIT_TASK(&alert.task);
+            if (pending > 0) {
+                pending--;
+                start_alert();
+            }
+        } while (hf_output_busy(&alert));
+        idle_start_level = 0; /* LED off, next toggle IDLE_MS later */
+        hf_task_start(&idle_task, idle_blink, "idle_blink");
+    }
+    HF_TASK_END();
+}
+
+/* One report per overflow episode: wait for the first drop, let the queue drain, then report
+ * everything dropped in the episode. */
+static int drop_watch(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    for (;;) {
+        HF_AWAIT_UNTIL(hf_evq_dropped_pending(&edges));
+        HF_AWAIT_UNTIL(hf_evq_empty(&edges));
+        hf_print("Dropped edges: %lu", (unsigned long)hf_evq_take_dropped(&edges));
+    }
+    HF_TASK_END();
+}
+
+static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
+    (void)ctx;
+    if (b == &button_b) {
+        if (ev->type == HF_BTN_PRESS) {
+            press_count = 0;
+            hf_print("Counter reset");
+        }
+        return;
+    }
+    switch (ev->type) {
+    case HF_BTN_PRESS:
+        press_count++;
+        hf_print("Press count: %u", press_count);
+        if (!hf_output_busy(&alert)) {
+            start_alert(); /* at the press itself */
+        } else if (pending < MAX_PENDING) {
+            pending++;
+        }
+        break;
+    case HF_BTN_LONG_PRESS:
+        hf_print("Long press");
+        muted = !muted;
+        hf_output_set_follower(&alert, muted ? HF_PIN_NONE : BUZZER);
+        hf_print(muted ? "Buzzer muted" : "Buzzer unmuted");
+        break;
+    default:
+        break;
+    }
+}
+
+int main(int argc, char **argv) {
+    hf_board_init(argc, argv);
+    hf_gpio_output(HF_PIN_LED, 0);
+    hf_gpio_output(BUZZER, 0);
+    hf_gpio_input(BUTTON_A, HF_PULL_UP);
+    hf_gpio_input(BUTTON_B, HF_PULL_UP);
+    hf_button_init(&button_a, BUTTON_A, HF_ACTIVE_LOW, NULL, hf_gpio_read(BUTTON_A), hf_now_us());
+    hf_button_init(&button_b, BUTTON_B, HF_ACTIVE_LOW, NULL, hf_gpio_read(BUTTON_B), hf_now_us());
+    hf_gpio_irq(BUTTON_A, HF_EDGE_BOTH, hf_evq_isr, &edges);
+    hf_gpio_irq(BUTTON_B, HF_EDGE_BOTH, hf_evq_isr, &edges);
+    hf_output_init(&alert, HF_PIN_LED, BUZZER);
+    hf_print("Press-to-alert ready");
+    hf_task_start(&idle_task, idle_blink, "idle_blink");
+    hf_task_start(&alert_task, alerts, "alerts");
+    hf_task_start(&drop_task, drop_watch, "drop_watch");
+    hf_input_start(&input, &edges, buttons, 2, on_button, NULL);
+    hf_loop_run();
+    return 0;
+}

@@ -1,0 +1,70 @@
+/* 09-motion-sensor: the lesson's suggested extension, a PIR motion sensor instead of a button.
+ *
+ * The sensor's digital output on GP14 is active high (no pull resistor: the sensor drives the
+ * line). A rising edge prints "Motion detected" and runs the three-flash alert. Re-triggers
+ * within the hold-off (HOLDOFF_MS, 2000 ms unless built with -DHOLDOFF_MS=...) are counted and
+ * reported but do not restart it. When the line has fallen and the hold-off has passed, it
+ * prints "Motion cleared". See README.md for reed, hall-effect and rain sensors. */
+#include "handoff/handoff.h"
+
+#define SENSOR 14
+#ifndef HOLDOFF_MS
+#define HOLDOFF_MS 2000u
+#endif
+
+HF_EVQ_DEFINE(edges, 32);
+static hf_button_t sensor;
+static hf_button_t *const sensors[] = {&sensor};
+static hf_input_t input;
+static hf_output_t alert;
+static hf_task_t clear_task;
+
+static bool detected; /* between "Motion detected" and "Motion cleared" */
+static hf_ticks_us_t holdoff_end;
+static unsigned retriggers;
+
+static const uint16_t flash[] = {100, 100};
+
+/* Prints "Motion cleared" once the line is low and the hold-off is over. */
+static int clear_watch(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_TICK_US(holdoff_end);
+    HF_AWAIT_UNTIL(!hf_button_is_pressed(&sensor));
+    hf_print("Motion cleared");
+    detected = false;
+    HF_TASK_END();
+}
+
+static void on_sensor(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
+    (void)b;
+    (void)ctx;
+    if (ev->type != HF_BTN_PRESS) {
+        return;
+    }
+    if (detected) {
+        retriggers++;
+        hf_print("Motion again (%u re-triggers within the hold-off)", retriggers);
+        return;
+    }
+    detected = true;
+    retriggers = 0;
+    holdoff_end = ev->t_us + HOLDOFF_MS * 1000u;
+    hf_print("Motion detected");
+    hf_output_play(&alert, flash, 2, 3);
+    hf_task_start(&clear_task, clear_watch, "clear_watch");
+}
+
+int main(int argc, char **argv) {
+    /* A clean sensor output: no debounce beyond 20 ms of settling, no long press. */
+    static const hf_button_cfg_t cfg = {0u, 20u, 0u};
+    hf_board_init(argc, argv);
+    hf_gpio_output(HF_PIN_LED, 0);
+    hf_gpio_input(SENSOR, HF_PULL_NONE);
+    hf_button_init(&sensor, SENSOR, HF_ACTIVE_HIGH, &cfg, hf_gpio_read(SENSOR), hf_now_us());
+    hf_gpio_irq(SENSOR, HF_EDGE_BOTH, hf_evq_isr, &edges);
+    hf_output_init(&alert, HF_PIN_LED, HF_PIN_NONE);
+    hf_print("Motion sensor ready");
+    hf_input_start(&input, &edges, sensors, 1, on_sensor, NULL);
+    hf_loop_run();
+    return 0;
+}
