@@ -22,6 +22,8 @@
 static struct {
     const char *prog;
     const char *vcd_path;
+    const char *svg_path;
+    const char *scenario_path;
     hf_scenario_t sc;
     bool realtime;
     bool interactive;
@@ -40,7 +42,7 @@ static atomic_int quit_requested;
 
 static void usage(FILE *f) {
     fprintf(f,
-            "usage: %s [--scenario FILE] [--vcd FILE] [--epoch-us N]\n"
+            "usage: %s [--scenario FILE] [--vcd FILE] [--svg FILE] [--epoch-us N]\n"
             "\n"
             "Runs on the handoff host board: virtual pins GP0..GP29 and LED, whose interrupts\n"
             "are delivered by a signal handler that preempts the program like a real ISR.\n"
@@ -51,6 +53,8 @@ static void usage(FILE *f) {
             "                   The run ends at 'end' (or 5000 ms after the last edge), exit 0.\n"
             "  --vcd FILE       write a VCD (timescale 1 us) of every pin the program uses,\n"
             "                   signals named GP14, LED, ... (GTKWave, PulseView)\n"
+            "  --svg FILE       draw the run as a timeline picture: a lane per pin, and each\n"
+            "                   printed line as a labelled marker\n"
             "  --epoch-us N     start the 32-bit microsecond tick at N (default 0) to run across\n"
             "                   the wrap; printed times stay relative to the start\n"
             "  -h, --help       this text\n"
@@ -216,13 +220,34 @@ static void finish(void) {
         tcsetattr(STDIN_FILENO, TCSANOW, &B.saved_tty);
     }
     fflush(stdout);
-    if (B.vcd_path != NULL) {
-        char err[512];
-        if (!hf_sim_write_vcd(B.vcd_path, err, sizeof err)) {
+    char err[512];
+    if (B.vcd_path != NULL && !hf_sim_write_vcd(B.vcd_path, err, sizeof err)) {
+        fprintf(stderr, "%s: %s\n", B.prog, err);
+        _exit(1);
+    }
+    if (B.svg_path != NULL) {
+        char title[512];
+        const char *scn = B.scenario_path != NULL ? strrchr(B.scenario_path, '/') : NULL;
+        scn = scn != NULL ? scn + 1 : B.scenario_path;
+        snprintf(title, sizeof title, "%s  %s", B.prog, scn != NULL ? scn : "(real time)");
+        if (!hf_sim_write_svg(B.svg_path, title, err, sizeof err)) {
             fprintf(stderr, "%s: %s\n", B.prog, err);
             _exit(1);
         }
     }
+}
+
+/* Fail at start, not after the run, when an output file cannot be written. */
+static void check_writable(const char *option, const char *path) {
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) {
+        fprintf(stderr, "%s: %s %s: %s\n", B.prog, option, path, strerror(errno));
+        exit(2);
+    }
+    fclose(f);
+    remove(tmp);
 }
 
 static uint32_t parse_epoch(const char *s) {
@@ -247,9 +272,9 @@ void hf_board_init(int argc, char **argv) {
             exit(0);
         }
         const char *val = NULL;
-        const char *names[] = {"--scenario", "--vcd", "--epoch-us"};
+        const char *names[] = {"--scenario", "--vcd", "--epoch-us", "--svg"};
         int which = -1;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < 4; k++) {
             size_t l = strlen(names[k]);
             if (strncmp(a, names[k], l) == 0 && (a[l] == '\0' || a[l] == '=')) {
                 which = k;
@@ -272,6 +297,9 @@ void hf_board_init(int argc, char **argv) {
         case 2:
             epoch = parse_epoch(val);
             break;
+        case 3:
+            B.svg_path = val;
+            break;
         default:
             die_usage(a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", a);
         }
@@ -283,18 +311,15 @@ void hf_board_init(int argc, char **argv) {
             exit(2);
         }
     }
-    if (B.vcd_path != NULL) { /* fail now, not after the run, if it cannot be written */
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s.tmp", B.vcd_path);
-        FILE *f = fopen(tmp, "w");
-        if (f == NULL) {
-            fprintf(stderr, "%s: --vcd %s: %s\n", B.prog, B.vcd_path, strerror(errno));
-            exit(2);
-        }
-        fclose(f);
-        remove(tmp);
+    if (B.vcd_path != NULL) {
+        check_writable("--vcd", B.vcd_path);
     }
+    if (B.svg_path != NULL) {
+        check_writable("--svg", B.svg_path);
+    }
+    B.scenario_path = scenario;
     hf_sim_reset(scenario != NULL, epoch);
+    hf_sim_keep_lines(B.svg_path != NULL);
     hf_loop_init();
     if (scenario != NULL) {
         static char outbuf[1 << 16];

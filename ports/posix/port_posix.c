@@ -53,6 +53,9 @@ static struct {
     atomic_uint latch_head, latch_tail;
     atomic_ullong irqs, lost;
     void (*capture)(const char *line, size_t len, bool is_log);
+    bool keep_lines;
+    hf_sim_line_t *lines;
+    size_t n_lines, cap_lines;
     void (*on_pin_change)(void);
 } S;
 
@@ -382,7 +385,38 @@ static void write_prefixed(FILE *f, const char *line, size_t len) {
     fputc('\n', f);
 }
 
+static void keep_line(const char *line, size_t len) {
+    if (!S.keep_lines) {
+        return;
+    }
+    if (S.n_lines == S.cap_lines) {
+        size_t cap = S.cap_lines ? S.cap_lines * 2u : 256u;
+        hf_sim_line_t *l = realloc(S.lines, cap * sizeof *l);
+        if (l == NULL) {
+            return; /* the picture loses a label, the run goes on */
+        }
+        S.lines = l;
+        S.cap_lines = cap;
+    }
+    hf_sim_line_t *l = &S.lines[S.n_lines];
+    l->t_us = hf_sim_elapsed_us();
+    size_t n = len < sizeof l->text - 1u ? len : sizeof l->text - 1u;
+    memcpy(l->text, line, n);
+    l->text[n] = '\0';
+    S.n_lines++;
+}
+
+const hf_sim_line_t *hf_sim_lines(size_t *n) {
+    *n = S.n_lines;
+    return S.lines;
+}
+
+void hf_sim_keep_lines(bool on) {
+    S.keep_lines = on;
+}
+
 void hf_port_write_line(const char *line, size_t len) {
+    keep_line(line, len);
     if (S.capture != NULL) {
         S.capture(line, len, false);
         return;
@@ -423,6 +457,8 @@ void hf_sim_reset(bool virtual_time, uint32_t epoch_us) {
     S.next_ev = 0;
     S.on_end = NULL;
     S.n_changes = 0;
+    S.n_lines = 0;
+    S.keep_lines = false;
     atomic_store(&S.latch_head, 0u);
     atomic_store(&S.latch_tail, 0u);
     atomic_store(&S.irqs, 0u);

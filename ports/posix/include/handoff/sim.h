@@ -79,6 +79,23 @@ void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log));
  * file renamed into place). @return false with a reason in @p err. */
 bool hf_sim_write_vcd(const char *path, char *err, size_t errlen);
 
+/** A line the program printed, and when. */
+typedef struct {
+    uint64_t t_us;
+    char text[96];
+} hf_sim_line_t;
+
+/** Keep the lines the program prints (for hf_sim_write_svg()); off after reset. */
+void hf_sim_keep_lines(bool on);
+
+/** The lines kept since reset, in order; *n receives the count. */
+const hf_sim_line_t *hf_sim_lines(size_t *n);
+
+/** Draw the run so far as an SVG timeline to @p path (through a temporary file renamed into
+ * place): a lane per configured pin, and the printed lines as labelled markers.
+ * @return false with a reason in @p err. */
+bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t errlen);
+
 /** Interrupts delivered since reset, and edges the simulated hardware lost because its latch
  * overflowed while interrupts were masked. */
 uint64_t hf_sim_irqs_delivered(void);
