@@ -75,11 +75,207 @@ static bool push(hf_scenario_t *sc, size_t *cap, hf_sim_event_t ev) {
     return true;
 }
 
+/* ---- VCD replay ---------------------------------------------------------------------------- */
+
+/* One VCD token with the line it starts on. */
+typedef struct {
+    const char *p;
+    unsigned line;
+} cursor_t;
+
+static size_t next_token(cursor_t *c, char *tok, size_t cap) {
+    while (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n') {
+        if (*c->p == '\n') {
+            c->line++;
+        }
+        c->p++;
+    }
+    size_t n = 0;
+    while (*c->p != '\0' && *c->p != ' ' && *c->p != '\t' && *c->p != '\r' && *c->p != '\n') {
+        if (n + 1u < cap) {
+            tok[n] = *c->p;
+        }
+        n++;
+        c->p++;
+    }
+    tok[n < cap ? n : cap - 1u] = '\0';
+    return n;
+}
+
+/* Skip to the $end closing the current section. */
+static bool skip_section(cursor_t *c, char *tok, size_t cap) {
+    while (next_token(c, tok, cap) > 0) {
+        if (strcmp(tok, "$end") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+#define VCD_MAX_IDS 64
+
+/* A VCD as a scenario: the value changes of signals named GP0..GP29 are replayed (those the
+ * program drives as outputs are ignored when it runs, like any external driver fighting an
+ * output); other signals are skipped. The run ends at the last timestamp. */
+static bool parse_vcd(const char *path, const char *text, hf_scenario_t *sc, char *err,
+                      size_t errlen) {
+    cursor_t c = {text, 1};
+    char tok[128];
+    char ids[VCD_MAX_IDS][16];
+    hf_pin_t pins[VCD_MAX_IDS];
+    unsigned nids = 0, npins = 0;
+    uint64_t num = 1, den = 1; /* one VCD time unit = num/den us */
+    uint64_t t = 0, last_t = 0;
+    size_t cap = 0;
+    bool defs_done = false;
+    while (next_token(&c, tok, sizeof tok) > 0) {
+        unsigned line = c.line;
+        if (!defs_done) {
+            if (strcmp(tok, "$timescale") == 0) {
+                char unit[16] = "";
+                char v[32];
+                if (next_token(&c, v, sizeof v) == 0) {
+                    break;
+                }
+                char *u = v;
+                uint64_t mag = 0;
+                while (*u >= '0' && *u <= '9') {
+                    mag = mag * 10u + (uint64_t)(*u++ - '0');
+                }
+                if (*u == '\0' && next_token(&c, unit, sizeof unit) == 0) {
+                    break;
+                }
+                const char *us = *u != '\0' ? u : unit;
+                if (mag != 1 && mag != 10 && mag != 100) {
+                    hf_scenario_free(sc);
+                    return fail(err, errlen, path, line, "bad $timescale '%s'", v);
+                }
+                if (strcmp(us, "s") == 0) {
+                    num = mag * 1000000u;
+                } else if (strcmp(us, "ms") == 0) {
+                    num = mag * 1000u;
+                } else if (strcmp(us, "us") == 0) {
+                    num = mag;
+                } else if (strcmp(us, "ns") == 0) {
+                    num = mag;
+                    den = 1000u;
+                } else if (strcmp(us, "ps") == 0) {
+                    num = mag;
+                    den = 1000000u;
+                } else {
+                    hf_scenario_free(sc);
+                    return fail(err, errlen, path, line, "bad $timescale unit '%s'", us);
+                }
+                if (!skip_section(&c, tok, sizeof tok)) {
+                    break;
+                }
+            } else if (strcmp(tok, "$var") == 0) {
+                char type[32], size[16], id[16], name[64];
+                if (next_token(&c, type, sizeof type) == 0 ||
+                    next_token(&c, size, sizeof size) == 0 || next_token(&c, id, sizeof id) == 0 ||
+                    next_token(&c, name, sizeof name) == 0) {
+                    break;
+                }
+                hf_pin_t pin = hf_pin_parse(name);
+                if (pin != HF_PIN_NONE && pin != HF_PIN_LED && strcmp(size, "1") == 0) {
+                    if (nids == VCD_MAX_IDS) {
+                        hf_scenario_free(sc);
+                        return fail(err, errlen, path, line, "more than %d signals", VCD_MAX_IDS);
+                    }
+                    snprintf(ids[nids], sizeof ids[nids], "%s", id);
+                    pins[nids++] = pin;
+                    npins++;
+                }
+                if (!skip_section(&c, tok, sizeof tok)) {
+                    break;
+                }
+            } else if (strcmp(tok, "$enddefinitions") == 0) {
+                if (!skip_section(&c, tok, sizeof tok)) {
+                    break;
+                }
+                defs_done = true;
+                if (npins == 0) {
+                    hf_scenario_free(sc);
+                    return fail(err, errlen, path, line,
+                                "no 1-bit signal named GP0..GP29 to replay");
+                }
+            } else if (tok[0] == '$') {
+                if (!skip_section(&c, tok, sizeof tok)) {
+                    break;
+                }
+            } else {
+                hf_scenario_free(sc);
+                return fail(err, errlen, path, line, "unexpected '%s' before $enddefinitions", tok);
+            }
+            continue;
+        }
+        if (tok[0] == '#') {
+            uint64_t v = 0;
+            const char *q = tok + 1;
+            if (*q == '\0') {
+                hf_scenario_free(sc);
+                return fail(err, errlen, path, line, "bad timestamp '%s'", tok);
+            }
+            for (; *q; q++) {
+                if (*q < '0' || *q > '9' || v > UINT64_MAX / 10u / 1000000u) {
+                    hf_scenario_free(sc);
+                    return fail(err, errlen, path, line, "bad timestamp '%s'", tok);
+                }
+                v = v * 10u + (uint64_t)(*q - '0');
+            }
+            uint64_t us = v * num / den;
+            if (us < t) {
+                hf_scenario_free(sc);
+                return fail(err, errlen, path, line, "time goes backwards (%s)", tok);
+            }
+            t = us;
+            last_t = t;
+        } else if (strcmp(tok, "$dumpvars") == 0 || strcmp(tok, "$end") == 0 ||
+                   strcmp(tok, "$dumpall") == 0 || strcmp(tok, "$dumpon") == 0 ||
+                   strcmp(tok, "$dumpoff") == 0) {
+            continue; /* the values inside are ordinary changes */
+        } else if (tok[0] == '$') {
+            if (!skip_section(&c, tok, sizeof tok)) {
+                break;
+            }
+        } else if (tok[0] == 'b' || tok[0] == 'B' || tok[0] == 'r' || tok[0] == 'R') {
+            if (next_token(&c, tok, sizeof tok) == 0) { /* a vector's id: not a pin */
+                break;
+            }
+        } else if (strchr("01xXzZ", tok[0]) != NULL && tok[1] != '\0') {
+            for (unsigned i = 0; i < nids; i++) {
+                if (strcmp(ids[i], tok + 1) == 0 && (tok[0] == '0' || tok[0] == '1')) {
+                    if (!push(sc, &cap,
+                              (hf_sim_event_t){t, pins[i], (uint8_t)(tok[0] - '0'), line})) {
+                        hf_scenario_free(sc);
+                        return fail(err, errlen, path, line, "out of memory");
+                    }
+                }
+            }
+        } else {
+            hf_scenario_free(sc);
+            return fail(err, errlen, path, line, "unexpected '%s'", tok);
+        }
+    }
+    if (!defs_done) {
+        hf_scenario_free(sc);
+        return fail(err, errlen, path, c.line, "unexpected end of file in the VCD header");
+    }
+    sc->end_us = last_t;
+    return true;
+}
+
+/* ---- scenario text -------------------------------------------------------------------------- */
+
 bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, char *err,
                        size_t errlen) {
     sc->ev = NULL;
     sc->n = 0;
     sc->end_us = 0;
+    const char *first = text + strspn(text, " \t\r\n");
+    if (*first == '$') {
+        return parse_vcd(path, text, sc, err, errlen);
+    }
     size_t cap = 0;
     bool has_end = false;
     uint64_t last = 0;

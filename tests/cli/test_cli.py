@@ -38,6 +38,18 @@ CASES = [
     ("after end", "end 100\n100 GP14 0\n", [], "{scn}:2: nothing may follow 'end'"),
     ("vcd unwritable", "end 10\n", ["--vcd", "/nonexistent/dir/out.vcd"],
      "{prog}: --vcd /nonexistent/dir/out.vcd: No such file or directory"),
+    ("svg unwritable", "end 10\n", ["--svg", "/nonexistent/dir/out.svg"],
+     "{prog}: --svg /nonexistent/dir/out.svg: No such file or directory"),
+    # a VCD given as the scenario
+    ("vcd without pins", "$timescale 1 us $end\n$var wire 1 ! D0 $end\n$enddefinitions $end\n#0\n1!\n",
+     [], "{scn}:3: no 1-bit signal named GP0..GP29 to replay"),
+    ("vcd bad timescale", "$timescale 3 us $end\n", [], "{scn}:1: bad $timescale '3'"),
+    ("vcd backwards", "$timescale 1 ns $end\n$var wire 1 ! GP14 $end\n$enddefinitions $end\n"
+     "#2000\n0!\n#1000\n1!\n", [], "{scn}:6: time goes backwards (#1000)"),
+    ("vcd truncated", "$timescale 1 us $end\n$var wire 1 ! GP14 $end\n", [],
+     "{scn}:3: unexpected end of file in the VCD header"),
+    ("vcd garbage", "$timescale 1 us $end\n$var wire 1 ! GP14 $end\n$enddefinitions $end\n"
+     "#0\nhello\n", [], "{scn}:5: unexpected 'hello'"),
 ]
 
 
