@@ -31,6 +31,12 @@ static int idle_start_level = 1;
 
 static const uint16_t flash[] = {100, 100}; /* on 100 ms, off 100 ms, three times: 600 ms */
 
+/* The host simulator's screen shows this; boards without a display ignore it. */
+static void show_state(void) {
+    hf_board_show("Presses: %u   Buzzer: %s   Alerts waiting: %u", press_count,
+                  muted ? "muted" : "on", pending);
+}
+
 static int idle_blink(hf_task_t *self) {
     HF_TASK_BEGIN(self);
     hf_gpio_write(HF_PIN_LED, idle_start_level);
@@ -58,6 +64,7 @@ static int alerts(hf_task_t *self) {
             if (pending > 0) {
                 pending--;
                 start_alert();
+                show_state();
             }
         } while (hf_output_busy(&alert));
         idle_start_level = 0; /* LED off, next toggle IDLE_MS later */
@@ -84,6 +91,7 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
         if (ev->type == HF_BTN_PRESS) {
             press_count = 0;
             hf_print("Counter reset");
+            show_state();
         }
         return;
     }
@@ -106,6 +114,7 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     default:
         break;
     }
+    show_state();
 }
 
 int main(int argc, char **argv) {
@@ -119,6 +128,10 @@ int main(int argc, char **argv) {
     hf_gpio_irq(BUTTON_A, HF_EDGE_BOTH, hf_evq_isr, &edges);
     hf_gpio_irq(BUTTON_B, HF_EDGE_BOTH, hf_evq_isr, &edges);
     hf_output_init(&alert, HF_PIN_LED, BUZZER);
+    hf_board_label(BUTTON_A, "button A");
+    hf_board_label(BUTTON_B, "reset");
+    hf_board_label(BUZZER, "buzzer");
+    show_state();
     hf_print("Press-to-alert ready");
     hf_task_start(&idle_task, idle_blink, "idle_blink");
     hf_task_start(&alert_task, alerts, "alerts");

@@ -72,6 +72,8 @@ int main(int argc, char **argv) {
     hf_button_init(&button, BUTTON, HF_ACTIVE_LOW, NULL, hf_gpio_read(BUTTON), hf_now_us());
     hf_gpio_irq(BUTTON, HF_EDGE_BOTH, hf_evq_isr, &edges);
     hf_output_init(&blinker, HF_PIN_LED, BUZZER);
+    hf_board_label(BUTTON, "button");
+    hf_board_label(BUZZER, "buzzer");
     hf_print("Alert-cancel ready");
     hf_task_start(&idle_task, idle_blink, "idle_blink");
     hf_input_start(&input, &edges, buttons, 1, on_button, NULL);

@@ -63,6 +63,7 @@ int main(int argc, char **argv) {
     hf_button_init(&sensor, SENSOR, HF_ACTIVE_HIGH, &cfg, hf_gpio_read(SENSOR), hf_now_us());
     hf_gpio_irq(SENSOR, HF_EDGE_BOTH, hf_evq_isr, &edges);
     hf_output_init(&alert, HF_PIN_LED, HF_PIN_NONE);
+    hf_board_label(SENSOR, "PIR sensor");
     hf_print("Motion sensor ready");
     hf_input_start(&input, &edges, sensors, 1, on_sensor, NULL);
     hf_loop_run();

@@ -21,6 +21,12 @@
 
 #include "ticks.h"
 
+#if defined(__GNUC__)
+#define HF__PORT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define HF__PORT_PRINTF(a, b)
+#endif
+
 /* ---- time, sleep, wake ------------------------------------------------------------------- */
 
 /** Current microsecond tick (wraps every 2^32 us). @isr_ok */
@@ -112,6 +118,14 @@ bool hf_gpio_irq(hf_pin_t pin, unsigned edges, hf_irq_fn_t fn, void *arg);
  * On bad options it prints the reason and exits with status 2. Call first in main().
  */
 void hf_board_init(int argc, char **argv);
+
+/** Name @p pin for the board's displays, e.g. "buzzer" (the host simulator's screen and
+ * timeline); @p label must outlive the program (a literal). Boards without a display ignore it. */
+void hf_board_label(hf_pin_t pin, const char *label);
+
+/** Show a one-line status (printf format) on the board's display, where it has one (the host
+ * simulator's screen); boards without a display ignore it. Loop only. */
+void hf_board_show(const char *fmt, ...) HF__PORT_PRINTF(1, 2);
 
 /** Parse a pin name ("GP14", "LED"). @return the pin, or HF_PIN_NONE. @isr_ok */
 hf_pin_t hf_pin_parse(const char *name);

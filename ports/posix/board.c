@@ -27,7 +27,6 @@ static struct {
     hf_scenario_t sc;
     bool realtime;
     bool interactive;
-    bool status_shown;
     struct termios saved_tty;
     /* key presses turned into timed pin changes */
     struct {
@@ -81,41 +80,10 @@ static void die_usage(const char *fmt, const char *arg) {
     exit(2);
 }
 
-/* ---- status line ---------------------------------------------------------------------------- */
+/* ---- output --------------------------------------------------------------------------------- */
 
-static void draw_status(void) {
-    if (!B.interactive) {
-        return;
-    }
-    char line[256];
-    size_t len = 0;
-    len += (size_t)snprintf(line + len, sizeof line - len, "\r\033[K  LED %s",
-                            hf_gpio_read(HF_PIN_LED) ? "\033[1;33m(#)\033[0m" : "( )");
-    for (hf_pin_t p = 0; p <= HF_PIN_GPIO_MAX && len < sizeof line - 32u; p++) {
-        bool out;
-        if (hf__posix_pin_configured(p, &out)) {
-            char name[8];
-            len += (size_t)snprintf(line + len, sizeof line - len, "  %s %s", hf_pin_name(p, name),
-                                    hf_gpio_read(p) ? "1" : "0");
-        }
-    }
-    snprintf(line + len, sizeof line - len, "   [a] tap GP14 [b] tap GP15 [l] hold [q] quit");
-    fputs(line, stdout);
-    fflush(stdout);
-    B.status_shown = true;
-}
-
-void hf__posix_before_output(void) {
-    if (B.status_shown) {
-        fputs("\r\033[K", stdout);
-        B.status_shown = false;
-    }
-}
-
-void hf__posix_after_output(void) {
-    if (B.interactive) {
-        draw_status();
-    } else if (B.realtime) {
+void hf__posix_flush_line(void) {
+    if (B.realtime) {
         fflush(stdout); /* real time: lines appear as they happen */
     }
 }
@@ -216,7 +184,7 @@ static void on_quit_signal(int sig) {
 
 static void finish(void) {
     if (B.interactive) {
-        hf__posix_before_output();
+        hf__tui_stop();
         tcsetattr(STDIN_FILENO, TCSANOW, &B.saved_tty);
     }
     fflush(stdout);
@@ -332,14 +300,16 @@ void hf_board_init(int argc, char **argv) {
         sa.sa_handler = on_quit_signal;
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
-        if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &B.saved_tty) == 0) {
+        if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+            tcgetattr(STDIN_FILENO, &B.saved_tty) == 0) {
             struct termios raw = B.saved_tty;
             raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
             raw.c_cc[VMIN] = 0;
             raw.c_cc[VTIME] = 0;
             tcsetattr(STDIN_FILENO, TCSANOW, &raw);
             B.interactive = true;
-            hf__posix_on_pin_change(draw_status);
+            hf__posix_on_pin_change(hf__tui_redraw);
+            hf__tui_start(B.prog);
         }
     }
     atexit(finish);

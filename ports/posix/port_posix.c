@@ -379,10 +379,18 @@ void hf_port_delay_us(uint32_t us) {
 
 static void write_prefixed(FILE *f, const char *line, size_t len) {
     uint64_t us = hf_sim_elapsed_us();
+    if (hf__tui_active()) {
+        char buf[160];
+        snprintf(buf, sizeof buf, "[%llu.%03llu] %s%.*s", (unsigned long long)(us / 1000u),
+                 (unsigned long long)(us % 1000u), f == stderr ? "! " : "", (int)len, line);
+        hf__tui_line(buf);
+        return;
+    }
     fprintf(f, "[%llu.%03llu] ", (unsigned long long)(us / 1000u),
             (unsigned long long)(us % 1000u));
     fwrite(line, 1, len, f);
     fputc('\n', f);
+    hf__posix_flush_line();
 }
 
 static void keep_line(const char *line, size_t len) {
@@ -421,9 +429,7 @@ void hf_port_write_line(const char *line, size_t len) {
         S.capture(line, len, false);
         return;
     }
-    hf__posix_before_output();
     write_prefixed(stdout, line, len);
-    hf__posix_after_output();
 }
 
 void hf_port_log_line(const char *line, size_t len) {
@@ -431,10 +437,8 @@ void hf_port_log_line(const char *line, size_t len) {
         S.capture(line, len, true);
         return;
     }
-    hf__posix_before_output();
     fflush(stdout);
     write_prefixed(stderr, line, len);
-    hf__posix_after_output();
 }
 
 void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log)) {

@@ -13,9 +13,18 @@ void hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *e
 /* Real-time sleep of the board (board.c): handles the terminal and scheduled key presses. */
 void hf__posix_real_sleep(hf_ticks_us_t deadline, bool has_deadline);
 
-/* Around every line written to the terminal: the interactive status line steps aside. */
-void hf__posix_before_output(void);
-void hf__posix_after_output(void);
+/* After each printed line: real time flushes it at once. */
+void hf__posix_flush_line(void);
+
+/* The terminal screen (tui.c), active in real time when stdin and stdout are terminals. */
+void hf__tui_start(const char *title);
+void hf__tui_stop(void);
+bool hf__tui_active(void);
+void hf__tui_line(const char *line);
+void hf__tui_redraw(void);
+
+/* The label a program gave a pin with hf_board_label(), or NULL. */
+const char *hf__posix_label(hf_pin_t pin);
 
 /* Called after every recorded pin change (the status line shows it). */
 void hf__posix_on_pin_change(void (*fn)(void));

@@ -157,7 +157,10 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
         fprintf(f,
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#888\" font-size=\"9\">%s"
                 "</text>\n",
-                LEFT - 10, base + 5, is_out[k] ? "output" : "input");
+                LEFT - 10, base + 5,
+                hf__posix_label(lanes[k]) != NULL ? hf__posix_label(lanes[k])
+                : is_out[k]                       ? "output"
+                                                  : "input");
         fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dddddd\"/>\n", LEFT,
                 base, WIDTH - RIGHT, base);
         fprintf(f,
