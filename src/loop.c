@@ -354,7 +354,12 @@ static void run_step(hf_task_t *t) {
     }
     if (t->flags & HF__F_CANCEL_REQ) {
         heap_remove(t);
-        task_run_cleanup(t);
+        if (r == HF__DONE) { /* it ran through FINALLY on its own: not twice */
+            t->flags |= HF__F_CANCELLED;
+            task_finish(t);
+        } else {
+            task_run_cleanup(t);
+        }
         return;
     }
     if (r == HF__WAIT_IDLE) {
@@ -447,8 +452,11 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
         if (has_limit && hf_ticks_reached(hf_port_now_us(), limit)) {
             return false;
         }
-        bool has_deadline = L.heap_n > 0;
-        hf_ticks_us_t deadline = has_deadline ? L.heap[0]->deadline : 0;
+        /* With no timer, still wake within half the tick period, so that hf_now_ms() sees
+         * every wrap of the microsecond counter. */
+        bool has_deadline = true;
+        hf_ticks_us_t deadline =
+            L.heap_n > 0 ? L.heap[0]->deadline : hf_ticks_add(hf_port_now_us(), INT32_MAX);
         if (has_limit && (!has_deadline || hf_ticks_diff(limit, deadline) < 0)) {
             deadline = limit;
             has_deadline = true;
