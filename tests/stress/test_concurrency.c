@@ -1,0 +1,230 @@
+/* Concurrency: a signal-handler "ISR" on the loop's thread and a second thread post edges,
+ * counts, flags and deferred calls at full speed while tasks consume with random stalls.
+ * Checks: produced == consumed + dropped per producer, FIFO per producer, counter and deferred
+ * call totals exact, and no lost wake-up (the loop drains everything and stops; a watchdog
+ * aborts if it ever sleeps with work pending). Prints the figures; asserts no timing.
+ * usage: test_concurrency [--events N]   (total over both producers, default 1000000) */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "handoff/handoff.h"
+#include "handoff/sim.h"
+
+HF_EVQ_DEFINE(q_sig, 64);
+HF_EVQ_DEFINE(q_thr, 64);
+static hf_counter_t counter = HF_COUNTER_INIT;
+static hf_flag_t flag = HF_FLAG_INIT;
+
+typedef struct {
+    atomic_uint produced, dropped, defers_ok, defers_failed, adds, seq;
+} producer_t;
+
+static producer_t P[2];
+static uint32_t per_producer;
+static atomic_uint deferred_ran, flags_seen;
+static atomic_int done_producing[2], finished;
+static pthread_t loop_thread;
+static uint64_t consumed[2], counted;
+static uint32_t last_seq[2];
+static int failures;
+
+static void on_deferred(void *arg) {
+    (void)arg;
+    atomic_fetch_add(&deferred_ran, 1u);
+}
+
+static void post(int id, hf_evq_t *q) {
+    producer_t *p = &P[id];
+    uint32_t s = atomic_fetch_add(&p->seq, 1u);
+    if (!hf_evq_push(q, s, (hf_pin_t)id, 0)) {
+        atomic_fetch_add(&p->dropped, 1u);
+    }
+    atomic_fetch_add(&p->produced, 1u);
+    hf_counter_add(&counter, 1);
+    atomic_fetch_add(&p->adds, 1u);
+    hf_flag_set(&flag);
+    if ((s & 63u) == 0u) {
+        atomic_fetch_add(hf_defer(on_deferred, NULL) ? &p->defers_ok : &p->defers_failed, 1u);
+    }
+}
+
+/* The ISR: a signal handler preempting the loop wherever it is. */
+static void isr(int sig) {
+    (void)sig;
+    if (atomic_load(&P[0].seq) < per_producer) {
+        post(0, &q_sig);
+    }
+}
+
+static void *signaller(void *arg) {
+    (void)arg;
+    while (atomic_load(&P[0].seq) < per_producer) {
+        pthread_kill(loop_thread, SIGUSR2);
+    }
+    atomic_store(&done_producing[0], 1);
+    hf_port_wake();
+    return NULL;
+}
+
+static void *thread_producer(void *arg) {
+    (void)arg;
+    for (uint32_t i = 0; i < per_producer; i++) {
+        post(1, &q_thr);
+        if ((i & 4095u) == 0u) {
+            sched_yield();
+        }
+    }
+    atomic_store(&done_producing[1], 1);
+    hf_port_wake();
+    return NULL;
+}
+
+static void *watchdog(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 600 && !atomic_load(&finished); i++) {
+        usleep(100000);
+    }
+    if (!atomic_load(&finished)) {
+        fprintf(stderr, "watchdog: stuck after 60 s: consumed %llu+%llu, produced %u+%u\n",
+                (unsigned long long)consumed[0], (unsigned long long)consumed[1],
+                atomic_load(&P[0].produced), atomic_load(&P[1].produced));
+        abort();
+    }
+    return NULL;
+}
+
+static uint32_t rng = 12345u;
+static uint32_t rnd(void) {
+    rng = rng * 1664525u + 1013904223u;
+    return rng >> 8;
+}
+
+static void drain(int id, hf_evq_t *q) {
+    hf_edge_t e;
+    while (hf_evq_pop(q, &e)) {
+        if (e.pin != id || (consumed[id] > 0 && e.t_us <= last_seq[id])) {
+            fprintf(stderr, "FIFO broken on producer %d: seq %u after %u\n", id, e.t_us,
+                    last_seq[id]);
+            failures++;
+        }
+        last_seq[id] = e.t_us;
+        consumed[id]++;
+    }
+}
+
+static bool all_in(void) {
+    for (int i = 0; i < 2; i++) {
+        if (!atomic_load(&done_producing[i]) ||
+            consumed[i] + atomic_load(&P[i].dropped) != atomic_load(&P[i].produced)) {
+            return false;
+        }
+    }
+    return counted == atomic_load(&P[0].adds) + atomic_load(&P[1].adds) &&
+           atomic_load(&deferred_ran) ==
+               atomic_load(&P[0].defers_ok) + atomic_load(&P[1].defers_ok);
+}
+
+typedef struct {
+    hf_task_t task;
+    uint32_t r;
+} consumer_t;
+static consumer_t consumer;
+static hf_task_t flag_task;
+
+static int consume(hf_task_t *self) {
+    consumer_t *c = (consumer_t *)self;
+    HF_TASK_BEGIN(self);
+    while (!all_in()) {
+        HF_AWAIT_UNTIL(!hf_evq_empty(&q_sig) || !hf_evq_empty(&q_thr) ||
+                       hf_counter_peek(&counter) != 0 || all_in() ||
+                       (atomic_load(&done_producing[0]) && atomic_load(&done_producing[1])));
+        drain(0, &q_sig);
+        drain(1, &q_thr);
+        counted += hf_counter_take(&counter);
+        c->r = rnd() % 100u;
+        if (c->r < 3u) {
+            hf_port_delay_us(rnd() % 200u); /* a stall: the queues fill and drop */
+        } else if (c->r < 10u) {
+            HF_AWAIT_US(rnd() % 50u);
+        } else if (c->r < 20u) {
+            HF_YIELD();
+        }
+    }
+    hf_loop_stop();
+    HF_TASK_END();
+}
+
+static int flag_watch(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    for (;;) {
+        HF_AWAIT_FLAG(&flag);
+        atomic_fetch_add(&flags_seen, 1u);
+    }
+    HF_TASK_END();
+}
+
+int main(int argc, char **argv) {
+    uint32_t total = 1000000u;
+    if (argc == 3 && strcmp(argv[1], "--events") == 0) {
+        total = (uint32_t)strtoul(argv[2], NULL, 10);
+    }
+    per_producer = total / 2u;
+    hf_sim_reset(false, 0);
+    hf_loop_init();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = isr;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR2, &sa, NULL);
+    loop_thread = pthread_self();
+    hf_task_start(&consumer.task, consume, "consumer");
+    hf_task_start(&flag_task, flag_watch, "flag_watch");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pthread_t a, b, w;
+    pthread_create(&w, NULL, watchdog, NULL);
+    pthread_create(&a, NULL, signaller, NULL);
+    pthread_create(&b, NULL, thread_producer, NULL);
+    hf_loop_run();
+    atomic_store(&finished, 1);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    pthread_join(w, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    uint32_t defer_fail = atomic_load(&P[0].defers_failed) + atomic_load(&P[1].defers_failed);
+    const char *name[2] = {"signal ISR", "thread"};
+    for (int i = 0; i < 2; i++) {
+        printf("%-10s produced %u  consumed %llu  dropped %u  (evq drop count %s)\n", name[i],
+               atomic_load(&P[i].produced), (unsigned long long)consumed[i],
+               atomic_load(&P[i].dropped), "checked");
+    }
+    uint32_t evq_drops = hf_evq_take_dropped(&q_sig) + hf_evq_take_dropped(&q_thr);
+    printf("counter %llu of %u adds; deferred calls run %u, failed %u (hf_defer_failures %u); "
+           "flag wake-ups %u; runtime %.1f ms\n",
+           (unsigned long long)counted, P[0].adds + P[1].adds, atomic_load(&deferred_ran),
+           defer_fail, hf_defer_failures(), atomic_load(&flags_seen), ms);
+    if (evq_drops != P[0].dropped + P[1].dropped) {
+        fprintf(stderr, "drop counts differ: queues %u, producers %u\n", evq_drops,
+                P[0].dropped + P[1].dropped);
+        failures++;
+    }
+    if (defer_fail != hf_defer_failures()) {
+        failures++;
+    }
+    if (P[0].produced != per_producer || P[1].produced != per_producer || !all_in() ||
+        !hf_evq_empty(&q_sig) || !hf_evq_empty(&q_thr)) {
+        fprintf(stderr, "accounting broken\n");
+        failures++;
+    }
+    printf("%s\n", failures ? "FAILED" : "ok: produced = consumed + dropped, FIFO per producer");
+    return failures ? 1 : 0;
+}
