@@ -31,7 +31,8 @@ static uint32_t per_producer;
 static atomic_uint deferred_ran, flags_seen;
 static atomic_int done_producing[2], finished;
 static pthread_t loop_thread;
-static uint64_t consumed[2], counted;
+static _Atomic uint64_t consumed[2];
+static uint64_t counted;
 static uint32_t last_seq[2];
 static int failures;
 
@@ -86,16 +87,23 @@ static void *thread_producer(void *arg) {
     return NULL;
 }
 
+/* Fails the run when the loop makes no progress for 20 s while work is pending: a lost
+ * wake-up would leave it asleep with full queues. */
 static void *watchdog(void *arg) {
     (void)arg;
-    for (int i = 0; i < 600 && !atomic_load(&finished); i++) {
+    uint64_t last = UINT64_MAX;
+    int still = 0;
+    while (!atomic_load(&finished)) {
         usleep(100000);
-    }
-    if (!atomic_load(&finished)) {
-        fprintf(stderr, "watchdog: stuck after 60 s: consumed %llu+%llu, produced %u+%u\n",
-                (unsigned long long)consumed[0], (unsigned long long)consumed[1],
-                atomic_load(&P[0].produced), atomic_load(&P[1].produced));
-        abort();
+        uint64_t now = atomic_load(&consumed[0]) + atomic_load(&consumed[1]);
+        still = now == last ? still + 1 : 0;
+        last = now;
+        if (still == 200 && !atomic_load(&finished)) {
+            fprintf(stderr, "watchdog: no progress for 20 s: consumed %llu, produced %u+%u\n",
+                    (unsigned long long)now, atomic_load(&P[0].produced),
+                    atomic_load(&P[1].produced));
+            abort();
+        }
     }
     return NULL;
 }
