@@ -21,6 +21,7 @@ HF_EVQ_DEFINE(q_sig, 64);
 HF_EVQ_DEFINE(q_thr, 64);
 static hf_counter_t counter = HF_COUNTER_INIT;
 static hf_flag_t flag = HF_FLAG_INIT;
+static hf_flag_t done_flag = HF_FLAG_INIT;
 
 typedef struct {
     atomic_uint produced, dropped, defers_ok, defers_failed, adds, seq;
@@ -70,7 +71,7 @@ static void *signaller(void *arg) {
         pthread_kill(loop_thread, SIGUSR2);
     }
     atomic_store(&done_producing[0], 1);
-    hf_port_wake();
+    hf_flag_set(&done_flag); /* a signal: waiting conditions are checked again */
     return NULL;
 }
 
@@ -83,7 +84,7 @@ static void *thread_producer(void *arg) {
         }
     }
     atomic_store(&done_producing[1], 1);
-    hf_port_wake();
+    hf_flag_set(&done_flag); /* a signal: waiting conditions are checked again */
     return NULL;
 }
 
