@@ -3,7 +3,9 @@
 #define HANDOFF_POSIX_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "handoff/port.h"
 
@@ -31,5 +33,10 @@ void hf__posix_on_pin_change(void (*fn)(void));
 
 /* Whether pin is configured, and as an output. */
 bool hf__posix_pin_configured(hf_pin_t pin, bool *is_output);
+
+/* Output files appear whole or not at all: write to "PATH.tmp" (its name left in tmp), then
+ * rename it into place. Both return NULL/false with "FILE: reason" in err. */
+FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen);
+bool hf__posix_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
 
 #endif

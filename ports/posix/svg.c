@@ -99,13 +99,8 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
     int height = axis_y + 40;
 
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return false;
-    }
-    FILE *f = fopen(tmp, "w");
+    FILE *f = hf__posix_create(path, tmp, sizeof tmp, err, errlen);
     if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         return false;
     }
     fprintf(f,
@@ -189,12 +184,5 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
         fprintf(f, "\"/>\n");
     }
     fprintf(f, "</svg>\n");
-    bool ok = fflush(f) == 0 && !ferror(f);
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        remove(tmp);
-        return false;
-    }
-    return true;
+    return hf__posix_commit(f, tmp, path, err, errlen);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "handoff/sim.h"
+#include "posix_internal.h"
 
 #define NSIG_MAX (HF_PIN_GPIO_MAX + 2u)
 
@@ -25,13 +26,8 @@ bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
         }
     }
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return false;
-    }
-    FILE *f = fopen(tmp, "w");
+    FILE *f = hf__posix_create(path, tmp, sizeof tmp, err, errlen);
     if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         return false;
     }
     fprintf(f, "$version handoff host board $end\n$timescale 1 us $end\n$scope module pico $end\n");
@@ -80,6 +76,22 @@ bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
     if (n == 0 || end > c[n - 1].t_us) {
         fprintf(f, "#%llu\n", (unsigned long long)end);
     }
+    return hf__posix_commit(f, tmp, path, err, errlen);
+}
+
+FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen) {
+    if (snprintf(tmp, tmplen, "%s.tmp", path) >= (int)tmplen) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return NULL;
+    }
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+    }
+    return f;
+}
+
+bool hf__posix_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
     bool ok = fflush(f) == 0 && !ferror(f);
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
