@@ -1,0 +1,57 @@
+/**
+ * @file cortexm.h
+ * @brief The generic Cortex-M port: what a board supplies to it, and what it offers boards and
+ * on-target tests.
+ *
+ * The port (ports/cortexm) implements port.h for any Cortex-M (ARMv6-M, ARMv7-M, ARMv8-M):
+ * critical sections by PRIMASK save/restore, a race-free sleep with WFI, time from SysTick,
+ * pins held in RAM (boards with real GPIO replace pins.c), and the vector table. A board
+ * (ports/cortexm/boards/NAME) supplies its memory map, clock, output and exit.
+ */
+#ifndef HANDOFF_CORTEXM_H
+#define HANDOFF_CORTEXM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "handoff/port.h"
+
+/* ---- supplied by the board ---------------------------------------------------------------- */
+
+/** Core clock in Hz, which SysTick counts; a whole number of MHz. */
+extern const uint32_t hf_cm_cpu_hz;
+
+/** Bring up the board's clocks and peripherals; called by hf_board_init() before anything else. */
+void hf_cm_board_setup(void);
+
+/** Write @p n bytes of output (whole lines, newline included). Loop context. */
+void hf_cm_board_write(const char *s, size_t n);
+
+/** Stop the program with exit status @p status (a test board ends the emulator). @isr_ok */
+_Noreturn void hf_cm_board_exit(int status);
+
+/* ---- offered by the port ------------------------------------------------------------------ */
+
+/** An interrupt handler attached with hf_cm_irq_attach(). */
+typedef void (*hf_cm_isr_t)(void);
+
+/** Route external interrupt @p irq to @p fn at NVIC priority @p prio (0 = most urgent; only the
+ * top bits the core implements count) and enable it. Loop only. */
+void hf_cm_irq_attach(unsigned irq, hf_cm_isr_t fn, uint8_t prio);
+
+/** Disable external interrupt @p irq and detach its handler. @isr_ok */
+void hf_cm_irq_detach(unsigned irq);
+
+/** Change the level of input @p pin as if something outside drove it, and run the pin's
+ * interrupt handler when the edge is one it asked for: how tests and boards without GPIO feed
+ * edges in. @isr_ok */
+void hf_cm_pin_drive(hf_pin_t pin, int level);
+
+/** SysTick periods elapsed since hf_board_init() (one per millisecond). @isr_ok */
+uint32_t hf_cm_ticks(void);
+
+/** How many times hf_port_sleep() executed WFI, and how many of those it entered with a wake-up
+ * already pending (always 0: the check and the sleep are one step). For tests. @isr_ok */
+uint32_t hf_cm_sleeps(void);
+
+#endif

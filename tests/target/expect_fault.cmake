@@ -1,0 +1,23 @@
+# Runs a program that faults on purpose (test_fault.c) and checks the fault report:
+#   cmake -DEMULATOR="qemu-system-arm;..." -DPROGRAM=target_fault.elf -P expect_fault.cmake
+execute_process(COMMAND ${EMULATOR} ${PROGRAM} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                ERROR_VARIABLE out TIMEOUT 60)
+message("${out}")
+if(NOT rc EQUAL 3)
+  message(FATAL_ERROR "expected exit status 3 from the fault handler, got '${rc}'")
+endif()
+if(NOT out MATCHES "trigger at 0x([0-9a-f]+)")
+  message(FATAL_ERROR "the program did not say where trigger() is")
+endif()
+math(EXPR lo "0x${CMAKE_MATCH_1}")
+if(NOT out MATCHES "fault: HardFault at pc=0x([0-9a-f]+) lr=0x[0-9a-f]+")
+  message(FATAL_ERROR "no HardFault report with pc and lr")
+endif()
+math(EXPR pc "0x${CMAKE_MATCH_1}")
+math(EXPR off "${pc} - ${lo}")
+if(off LESS 0 OR off GREATER 16)
+  message(FATAL_ERROR "the reported pc is not in trigger() (offset ${off})")
+endif()
+if(out MATCHES "still running")
+  message(FATAL_ERROR "the program went on after the fault")
+endif()
