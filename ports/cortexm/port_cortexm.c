@@ -8,9 +8,6 @@
 #include "handoff/port.h"
 
 static struct {
-    volatile uint32_t ticks; /* SysTick periods (1 ms each) */
-    uint32_t reload;         /* core cycles per period - 1 */
-    uint32_t cycles_per_us;
     volatile uint32_t wake; /* set by hf_port_wake(), consumed by hf_port_sleep() */
     volatile uint32_t sleeps;
 } P;
@@ -28,32 +25,8 @@ void hf_port_critical_exit(hf_irq_state_t state) {
 }
 
 /* ---- time ----------------------------------------------------------------------------------- */
-/* SysTick counts core cycles down from `reload` and interrupts once per millisecond; its
- * handler counts periods. The current tick is periods * 1000 plus the microseconds elapsed in the
- * current period. With interrupts masked the handler cannot run, so a wrap of the counter since
- * the last count shows only as the pending bit: then one more period has passed, and the counter
- * is read again in case it wrapped between the two reads. This holds while interrupts are never
- * masked for a whole millisecond. */
-
-void hf_cm_systick_isr(void) {
-    P.ticks = P.ticks + 1u;
-}
-
-uint32_t hf_cm_ticks(void) {
-    return P.ticks;
-}
-
-hf_ticks_us_t hf_port_now_us(void) {
-    uint32_t s = hf_cm_irq_save();
-    uint32_t t = P.ticks;
-    uint32_t v = SYST_CVR;
-    if ((SCB_ICSR & SCB_ICSR_PENDSTSET) != 0u) {
-        t++;
-        v = SYST_CVR;
-    }
-    hf_cm_irq_restore(s);
-    return t * 1000u + (P.reload - v) / P.cycles_per_us;
-}
+/* hf_port_now_us() and the wake-up alarm come from the time source linked in: systick.c, or a
+ * board's own timer (see cortexm.h). */
 
 void hf_port_delay_us(uint32_t us) {
     hf_ticks_us_t end = hf_port_now_us() + us;
@@ -69,9 +42,10 @@ void hf_port_delay_us(uint32_t us) {
  * already pending does not sleep at all. Then PRIMASK is cleared for a moment, the interrupt
  * runs (its hf_port_wake() sets the flag), and the check is made again. So between the last
  * check and the sleep there is no window in which an interrupt can come and go unnoticed.
- * The SysTick interrupt ends WFI every millisecond as well; the loop here goes back to sleep
- * until the deadline or a wake. SEV in hf_port_wake() also ends a WFE, for boards whose loop
- * waits with WFE or runs on another core. */
+ * Before each WFI the time source is asked for an interrupt at the deadline (a tickless timer
+ * sets an alarm; SysTick interrupts every millisecond anyway); an interrupt that is neither the
+ * deadline nor a wake sends it back to sleep. SEV in hf_port_wake() also ends a WFE, for boards
+ * whose loop waits with WFE or runs on another core. */
 
 void hf_port_wake(void) {
     P.wake = 1u;
@@ -81,6 +55,9 @@ void hf_port_wake(void) {
 void hf_port_sleep(hf_ticks_us_t deadline, bool has_deadline) {
     uint32_t s = hf_cm_irq_save();
     while (P.wake == 0u && !(has_deadline && hf_ticks_reached(hf_port_now_us(), deadline))) {
+        if (has_deadline) {
+            hf_cm_time_alarm(deadline);
+        }
         P.sleeps = P.sleeps + 1u;
         __asm__ volatile("dsb\n\twfi" ::: "memory");
         __asm__ volatile("cpsie i\n\tisb\n\tcpsid i" ::: "memory"); /* pending ISRs run here */
@@ -119,12 +96,7 @@ void hf_board_init(int argc, char **argv) {
     (void)argc;
     (void)argv;
     hf_cm_board_setup();
-    P.cycles_per_us = hf_cm_cpu_hz / 1000000u;
-    P.reload = hf_cm_cpu_hz / 1000u - 1u;
-    P.ticks = 0;
-    SYST_RVR = P.reload;
-    SYST_CVR = 0;
-    SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE;
+    hf_cm_time_init();
 }
 
 void hf_board_label(hf_pin_t pin, const char *label) {

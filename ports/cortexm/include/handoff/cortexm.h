@@ -4,7 +4,8 @@
  * on-target tests.
  *
  * The port (ports/cortexm) implements port.h for any Cortex-M (ARMv6-M, ARMv7-M, ARMv8-M):
- * critical sections by PRIMASK save/restore, a race-free sleep with WFI, time from SysTick,
+ * critical sections by PRIMASK save/restore, a race-free sleep with WFI, time from SysTick
+ * (systick.c; a board with a better timer brings its own time source),
  * pins held in RAM (boards with real GPIO replace pins.c), and the vector table. A board
  * (ports/cortexm/boards/NAME) supplies its memory map, clock, output and exit.
  */
@@ -47,11 +48,21 @@ void hf_cm_irq_detach(unsigned irq);
  * edges in. @isr_ok */
 void hf_cm_pin_drive(hf_pin_t pin, int level);
 
-/** SysTick periods elapsed since hf_board_init() (one per millisecond). @isr_ok */
+/* ---- the time source: systick.c, or the board's own timer ---------------------------------- */
+/* A time source implements hf_port_now_us() (port.h) and these. */
+
+/** Start the clock; called by hf_board_init() after hf_cm_board_setup(). */
+void hf_cm_time_init(void);
+
+/** Make sure an interrupt comes at or soon after the tick @p deadline, to end a sleep: a
+ * tickless timer sets its alarm; a periodic one has nothing to do. Called with interrupts
+ * masked, just before WFI. @isr_ok */
+void hf_cm_time_alarm(hf_ticks_us_t deadline);
+
+/** SysTick periods elapsed since hf_board_init() (one per millisecond; systick.c). @isr_ok */
 uint32_t hf_cm_ticks(void);
 
-/** How many times hf_port_sleep() executed WFI, and how many of those it entered with a wake-up
- * already pending (always 0: the check and the sleep are one step). For tests. @isr_ok */
+/** How many times hf_port_sleep() executed WFI. For tests and measurements. @isr_ok */
 uint32_t hf_cm_sleeps(void);
 
 #endif
