@@ -26,6 +26,7 @@ if(hf_target_missing)
 endif()
 
 include(ExternalProject)
+find_package(Python3 COMPONENTS Interpreter REQUIRED)
 set(hf_target_tests ${CMAKE_BINARY_DIR}/target-tests.cmake)
 file(WRITE ${hf_target_tests} "# Generated: the on-target tests of the Cortex-M sub-builds.\n")
 foreach(pair "m33;mps2-an505" "m0plus;microbit")
@@ -46,9 +47,40 @@ foreach(pair "m33;mps2-an505" "m0plus;microbit")
 endforeach()
 set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY TEST_INCLUDE_FILES ${hf_target_tests})
 
+# The bare-metal RP2040 images (ports/rp2040) and the virtual Pico: each shipped scenario of
+# press-to-alert and alert-cancel run in the rp2040js emulator (tests/e2e), label "e2e".
+set(hf_rp ${CMAKE_BINARY_DIR}/rp2040)
+ExternalProject_Add(rp2040
+  SOURCE_DIR ${CMAKE_SOURCE_DIR}/ports/cortexm
+  BINARY_DIR ${hf_rp}
+  CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/cortex-m0plus.cmake
+             -DHF_CM_BOARD=rp2040 -DCMAKE_BUILD_TYPE=MinSizeRel
+  BUILD_ALWAYS ON
+  INSTALL_COMMAND ""
+  LOG_CONFIGURE ON
+  LOG_OUTPUT_ON_FAILURE ON)
+find_program(HF_NODE node)
+set(hf_e2e ${CMAKE_SOURCE_DIR}/tests/e2e)
+if(NOT HF_NODE OR NOT EXISTS ${hf_e2e}/node_modules/rp2040js/package.json)
+  message(WARNING "The virtual Pico tests (ctest -L e2e) are not registered: they need Node.js "
+                  "and tests/e2e/node_modules (tools/bootstrap installs both: npm ci).")
+else()
+  foreach(pair "07-press-to-alert;press-to-alert" "08-alert-cancel;alert-cancel")
+    list(GET pair 0 dir)
+    list(GET pair 1 prog)
+    file(GLOB scenarios ${CMAKE_SOURCE_DIR}/examples/${dir}/scenarios/*.scn)
+    foreach(scn IN LISTS scenarios)
+      get_filename_component(stem ${scn} NAME_WE)
+      add_test(NAME e2e.${prog}.${stem}
+               COMMAND ${Python3_EXECUTABLE} ${hf_e2e}/run_e2e.py ${HF_NODE} ${hf_e2e}/harness.mjs
+                       ${hf_rp}/${prog}.bin ${scn})
+      set_tests_properties(e2e.${prog}.${stem} PROPERTIES LABELS e2e TIMEOUT 600)
+    endforeach()
+  endforeach()
+endif()
+
 # The footprint report: text/data/bss per module, sizeof of the public objects, the RAM of
 # press-to-alert, for both cores.
-find_package(Python3 COMPONENTS Interpreter REQUIRED)
 add_custom_target(footprint
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/footprint
           ${CMAKE_BINARY_DIR}/cortex-m33 ${CMAKE_BINARY_DIR}/cortex-m0plus

@@ -20,6 +20,8 @@ void hf_cm_reset(void);
 void hf_cm_fault_entry(void);
 static void irq_dispatch(void);
 static void unexpected(void);
+/* SysTick's handler comes with systick.c; a board with another time source leaves it out. */
+void hf_cm_systick_isr(void) __attribute__((weak, alias("unexpected")));
 
 static hf_cm_isr_t irq_table[HF_CM_NUM_IRQ];
 

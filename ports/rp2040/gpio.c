@@ -1,0 +1,112 @@
+/* GPIO for the bare-metal RP2040: SIO for levels, PADS_BANK0 for pulls, IO_BANK0 for edge
+ * interrupts (IO_IRQ_BANK0, shared by all pins). The hardware latches one bit per edge type
+ * between two services of the interrupt: when both a falling and a rising edge of a pin are
+ * latched, the line moved at least twice, and the handler reports two calls with the pin's
+ * present level (port.h), so the loop knows edges were merged rather than seeing none. */
+#include "cm_internal.h"
+#include "handoff/cortexm.h"
+#include "handoff/port.h"
+#include "rp2040.h"
+
+#define EDGE_LOW  (1u << 2)
+#define EDGE_HIGH (1u << 3)
+
+static struct {
+    hf_irq_fn_t fn[HF_PIN_GPIO_MAX + 1u];
+    void *arg[HF_PIN_GPIO_MAX + 1u];
+} G;
+
+static uint32_t gpio_of(hf_pin_t pin) {
+    return pin == HF_PIN_LED ? RP_LED_GPIO : pin;
+}
+
+static bool valid(hf_pin_t pin) {
+    return pin == HF_PIN_LED || pin <= HF_PIN_GPIO_MAX;
+}
+
+bool hf_gpio_input(hf_pin_t pin, hf_pull_t pull) {
+    if (pin > HF_PIN_GPIO_MAX) {
+        return false;
+    }
+    uint32_t pad = PAD_IE | PAD_SCHMITT | (1u << 4); /* input, Schmitt trigger, 4 mA */
+    if (pull == HF_PULL_UP) {
+        pad |= PAD_PUE;
+    } else if (pull == HF_PULL_DOWN) {
+        pad |= PAD_PDE;
+    }
+    RP_REG(SIO_GPIO_OE_CLR) = 1u << pin;
+    RP_REG(PADS_GPIO(pin)) = pad;
+    RP_REG(IO_GPIO_CTRL(pin)) = FUNC_SIO;
+    return true;
+}
+
+bool hf_gpio_output(hf_pin_t pin, int level) {
+    if (!valid(pin)) {
+        return false;
+    }
+    uint32_t g = gpio_of(pin);
+    RP_REG(level ? SIO_GPIO_OUT_SET : SIO_GPIO_OUT_CLR) = 1u << g;
+    RP_REG(PADS_GPIO(g)) = PAD_IE | (1u << 4);
+    RP_REG(IO_GPIO_CTRL(g)) = FUNC_SIO;
+    RP_REG(SIO_GPIO_OE_SET) = 1u << g;
+    return true;
+}
+
+void hf_gpio_write(hf_pin_t pin, int level) {
+    if (valid(pin)) {
+        RP_REG(level ? SIO_GPIO_OUT_SET : SIO_GPIO_OUT_CLR) = 1u << gpio_of(pin);
+    }
+}
+
+int hf_gpio_read(hf_pin_t pin) {
+    if (!valid(pin)) {
+        return 0;
+    }
+    uint32_t g = gpio_of(pin);
+    /* An output reads back the level it drives (port.h), whatever the pad's input says. */
+    uint32_t reg = ((RP_REG(SIO_GPIO_OE) >> g) & 1u) != 0u ? SIO_GPIO_OUT : SIO_GPIO_IN;
+    return (int)((RP_REG(reg) >> g) & 1u);
+}
+
+/* IO_IRQ_BANK0: every pin with a latched edge, lowest first; the tick is read once, first, so a
+ * later interrupt never carries an earlier time. */
+static void bank0_isr(void) {
+    hf_ticks_us_t now = hf_port_now_us();
+    for (uint32_t r = 0; r < 4u; r++) {
+        uint32_t ints = RP_REG(IO_PROC0_INTS(r));
+        while (ints != 0u) {
+            uint32_t bit = (uint32_t)__builtin_ctz(ints);
+            uint32_t pin = r * 8u + bit / 4u;
+            uint32_t edges = (ints >> (4u * (bit / 4u))) & (EDGE_LOW | EDGE_HIGH);
+            ints &= ~(0xFu << (4u * (bit / 4u)));
+            RP_REG(IO_INTR(r)) = edges << (4u * (pin % 8u)); /* acknowledge */
+            uint8_t level = (uint8_t)((RP_REG(SIO_GPIO_IN) >> pin) & 1u);
+            if (G.fn[pin] != NULL && edges != 0u) {
+                G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
+                if (edges == (EDGE_LOW | EDGE_HIGH)) {
+                    G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
+                }
+            }
+        }
+    }
+}
+
+bool hf_gpio_irq(hf_pin_t pin, unsigned edges, hf_irq_fn_t fn, void *arg) {
+    if (pin > HF_PIN_GPIO_MAX) {
+        return false;
+    }
+    uint32_t r = pin / 8u, shift = 4u * (pin % 8u);
+    uint32_t mask =
+        ((edges & HF_EDGE_FALL) ? EDGE_LOW : 0u) | ((edges & HF_EDGE_RISE) ? EDGE_HIGH : 0u);
+    uint32_t s = hf_cm_irq_save();
+    RP_CLR(IO_PROC0_INTE(r)) = 0xFu << shift;
+    RP_REG(IO_INTR(r)) = (EDGE_LOW | EDGE_HIGH) << shift; /* forget edges from before */
+    G.fn[pin] = fn;
+    G.arg[pin] = arg;
+    if (fn != NULL && mask != 0u) {
+        RP_SET(IO_PROC0_INTE(r)) = mask << shift;
+    }
+    hf_cm_irq_restore(s);
+    hf_cm_irq_attach(IO_IRQ_BANK0, bank0_isr, 0x40);
+    return true;
+}
