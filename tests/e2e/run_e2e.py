@@ -18,6 +18,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from run_scenario import expectations  # noqa: E402
 
 LED_GPIO = 25  # the original Pico
+
+
+def fail(msg):
+    """Bad input: one line naming the place, exit status 2."""
+    print(msg, file=sys.stderr)
+    sys.exit(2)
 TOLERANCE_US = 1000
 
 
@@ -26,7 +32,7 @@ def gpio_of(name, where):
         return LED_GPIO
     if name.startswith("GP") and name[2:].isdigit() and int(name[2:]) <= 29:
         return int(name[2:])
-    sys.exit(f"{where}: unknown pin '{name}'")
+    fail(f"{where}: unknown pin '{name}'")
 
 
 def ms_to_us(text, where):
@@ -36,7 +42,7 @@ def ms_to_us(text, where):
             raise ValueError
         return int(whole) * 1000 + int((frac + "000")[:3])
     except ValueError:
-        sys.exit(f"{where}: bad time '{text}' (ms, up to 3 decimals)")
+        fail(f"{where}: bad time '{text}' (ms, up to 3 decimals)")
 
 
 def inputs(path):
@@ -52,7 +58,7 @@ def inputs(path):
             elif len(tok) == 3 and tok[2] in ("0", "1"):
                 events.append([ms_to_us(tok[0], where), gpio_of(tok[1], where), int(tok[2])])
             else:
-                sys.exit(f"{where}: expected 'MS PIN LEVEL' or 'end MS'")
+                fail(f"{where}: expected 'MS PIN LEVEL' or 'end MS'")
     if end is None:
         end = (events[-1][0] if events else 0) + 2_000_000
     return events, end
@@ -71,7 +77,7 @@ def split_line(text):
 
 def main():
     if len(sys.argv) != 5:
-        sys.exit(__doc__)
+        fail(__doc__.strip().splitlines()[-1])
     node, harness, image, scenario = sys.argv[1:]
     events, end = inputs(scenario)
     want_lines, want_changes = expectations(scenario)
