@@ -1,9 +1,15 @@
 /* Concurrency: a signal-handler "ISR" on the loop's thread and a second thread post edges,
  * counts, flags and deferred calls at full speed while tasks consume with random stalls.
  * Checks: produced == consumed + dropped per producer, FIFO per producer, counter and deferred
- * call totals exact, and no lost wake-up (the loop drains everything and stops; a watchdog
- * aborts if it ever sleeps with work pending). Prints the figures; asserts no timing.
- * usage: test_concurrency [--events N]   (total over both producers, default 1000000) */
+ * call totals exact, deferred calls in order per producer with non-decreasing timestamps, and
+ * no lost wake-up (the loop drains everything and stops; a watchdog aborts if it ever sleeps
+ * with work pending). Prints the figures; asserts no timing.
+ * usage: test_concurrency [--events N] [--burst B] [--seed S]
+ *   N: total over both producers (default 1000000)
+ *   B: events the signal handler posts per interrupt, like a GPIO handler serving a latch of
+ *      several edges (default 1); above 1 the signalling thread also waits for each interrupt
+ *      to be taken before raising the next, so no signal is merged away
+ *   S: seed of the consumer's random stalls (default 12345) */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -31,14 +37,41 @@ static producer_t P[2];
 static uint32_t per_producer;
 static atomic_uint deferred_ran, flags_seen;
 static atomic_int done_producing[2], finished;
+static atomic_uint isr_calls;
+static uint32_t burst = 1u;
 static pthread_t loop_thread;
 static _Atomic uint64_t consumed[2];
 static uint64_t counted;
 static uint32_t last_seq[2];
 static int failures;
 
+/* A deferred call carries its producer, the event's sequence number and the tick at which it
+ * was posted: per producer the sequence must increase and the ticks must not go backwards. */
+static uint64_t defer_last[2];
+static bool defer_seen[2];
+
+static void *defer_arg(int id, uint32_t seq) {
+    uint64_t v = ((uint64_t)id << 63) | ((uint64_t)(seq & 0x7fffffffu) << 32) | hf_port_now_us();
+    return (void *)(uintptr_t)v;
+}
+
 static void on_deferred(void *arg) {
-    (void)arg;
+    uint64_t v = (uint64_t)(uintptr_t)arg;
+    int id = (int)(v >> 63);
+    uint32_t seq = (uint32_t)(v >> 32) & 0x7fffffffu;
+    uint32_t t = (uint32_t)v;
+    if (defer_seen[id]) {
+        uint32_t last_seq = (uint32_t)(defer_last[id] >> 32);
+        uint32_t last_t = (uint32_t)defer_last[id];
+        if (seq <= last_seq || hf_ticks_diff(t, last_t) < 0) {
+            fprintf(stderr,
+                    "deferred calls out of order on producer %d: seq %u t %u after %u t %u\n", id,
+                    seq, t, last_seq, last_t);
+            failures++;
+        }
+    }
+    defer_seen[id] = true;
+    defer_last[id] = ((uint64_t)seq << 32) | t;
     atomic_fetch_add(&deferred_ran, 1u);
 }
 
@@ -53,22 +86,29 @@ static void post(int id, hf_evq_t *q) {
     atomic_fetch_add(&p->adds, 1u);
     hf_flag_set(&flag);
     if ((s & 63u) == 0u) {
-        atomic_fetch_add(hf_defer(on_deferred, NULL) ? &p->defers_ok : &p->defers_failed, 1u);
+        atomic_fetch_add(
+            hf_defer(on_deferred, defer_arg(id, s)) ? &p->defers_ok : &p->defers_failed, 1u);
     }
 }
 
 /* The ISR: a signal handler preempting the loop wherever it is. */
 static void isr(int sig) {
     (void)sig;
-    if (atomic_load(&P[0].seq) < per_producer) {
+    for (uint32_t i = 0; i < burst && atomic_load(&P[0].seq) < per_producer; i++) {
         post(0, &q_sig);
     }
+    atomic_fetch_add(&isr_calls, 1u);
 }
 
 static void *signaller(void *arg) {
     (void)arg;
     while (atomic_load(&P[0].seq) < per_producer) {
+        unsigned calls = atomic_load(&isr_calls);
         pthread_kill(loop_thread, SIGUSR2);
+        while (burst > 1u && atomic_load(&isr_calls) == calls &&
+               atomic_load(&P[0].seq) < per_producer) {
+            sched_yield(); /* the interrupt is pending: raising it again would be merged */
+        }
     }
     atomic_store(&done_producing[0], 1);
     hf_flag_set(&done_flag); /* a signal: waiting conditions are checked again */
@@ -79,8 +119,8 @@ static void *thread_producer(void *arg) {
     (void)arg;
     for (uint32_t i = 0; i < per_producer; i++) {
         post(1, &q_thr);
-        if ((i & 4095u) == 0u) {
-            sched_yield();
+        if ((burst > 1u && i % burst == burst - 1u) || (i & 4095u) == 0u) {
+            sched_yield(); /* in bursts like the signal handler, so the loop keeps up */
         }
     }
     atomic_store(&done_producing[1], 1);
@@ -181,8 +221,22 @@ static int flag_watch(hf_task_t *self) {
 
 int main(int argc, char **argv) {
     uint32_t total = 1000000u;
-    if (argc == 3 && strcmp(argv[1], "--events") == 0) {
-        total = (uint32_t)strtoul(argv[2], NULL, 10);
+    for (int i = 1; i + 1 < argc; i += 2) {
+        uint32_t v = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        if (strcmp(argv[i], "--events") == 0) {
+            total = v;
+        } else if (strcmp(argv[i], "--burst") == 0 && v > 0u) {
+            burst = v;
+        } else if (strcmp(argv[i], "--seed") == 0 && v > 0u) {
+            rng = v;
+        } else {
+            fprintf(stderr, "usage: %s [--events N] [--burst B] [--seed S]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (argc % 2 == 0) {
+        fprintf(stderr, "usage: %s [--events N] [--burst B] [--seed S]\n", argv[0]);
+        return 2;
     }
     per_producer = total / 2u;
     hf_sim_reset(false, 0);
@@ -218,9 +272,10 @@ int main(int argc, char **argv) {
     }
     uint32_t evq_drops = hf_evq_take_dropped(&q_sig) + hf_evq_take_dropped(&q_thr);
     printf("counter %llu of %u adds; deferred calls run %u, failed %u (hf_defer_failures %u); "
-           "flag wake-ups %u; runtime %.1f ms\n",
+           "flag wake-ups %u; interrupts %u (burst %u); runtime %.1f ms\n",
            (unsigned long long)counted, P[0].adds + P[1].adds, atomic_load(&deferred_ran),
-           defer_fail, hf_defer_failures(), atomic_load(&flags_seen), ms);
+           defer_fail, hf_defer_failures(), atomic_load(&flags_seen), atomic_load(&isr_calls),
+           burst, ms);
     if (evq_drops != P[0].dropped + P[1].dropped) {
         fprintf(stderr, "drop counts differ: queues %u, producers %u\n", evq_drops,
                 P[0].dropped + P[1].dropped);
