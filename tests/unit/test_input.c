@@ -251,6 +251,46 @@ static void test_deadlines_and_boundaries(void **state) {
     }
 }
 
+/* A button left alone for longer than half the tick period (2^31 us, 35.8 min), with
+ * hf_button_advance() called every 2^30 us as hf_input_t does: its next press is accepted, at
+ * any idle time (a tick difference taken across such a gap would read as negative). */
+static void test_press_after_long_idle(void **state) {
+    static const uint64_t idle_us[] = {36ull * 60000000u, 3240000000ull, 4294967296ull,
+                                       4294967296ull + 150000u, 3ull * 3600000000u};
+    for (int e = 0; e < 2; e++) {
+        uint32_t base = hf_epochs[e];
+        (void)state;
+        for (size_t i = 0; i < sizeof idle_us / sizeof idle_us[0]; i++) {
+            for (int held = 0; held < 2; held++) {
+                hf_button_t b;
+                hf_btn_ev_t ev[HF_BUTTON_MAX_EVENTS];
+                hf_button_init(&b, 14, HF_ACTIVE_LOW, NULL, 1, base);
+                assert_int_equal(hf_button_edge(&b, base + 100000u, 0, ev), 1u);
+                /* released at once, or held down through the idle time */
+                uint64_t release = held ? idle_us[i] : 300000u;
+                uint64_t t = 100000u;
+                while (t + (1u << 30) < release) {
+                    t += 1u << 30;
+                    (void)hf_button_advance(&b, base + (uint32_t)t, ev);
+                }
+                (void)hf_button_edge(&b, base + (uint32_t)release, 1, ev);
+                t = release;
+                uint64_t press = release + idle_us[i];
+                while (t + (1u << 30) < press) {
+                    t += 1u << 30;
+                    (void)hf_button_advance(&b, base + (uint32_t)t, ev);
+                }
+                unsigned n = hf_button_edge(&b, base + (uint32_t)press, 0, ev);
+                if (n == 0 || ev[n - 1].type != HF_BTN_PRESS) {
+                    fail_msg("idle %llu us (held %d): the press after it was not accepted",
+                             (unsigned long long)idle_us[i], held);
+                }
+                assert_int_equal(ev[n - 1].t_us, base + (uint32_t)press);
+            }
+        }
+    }
+}
+
 static void test_event_names(void **state) {
     (void)state;
     assert_string_equal(hf_btn_event_name(HF_BTN_PRESS), "press");
@@ -537,8 +577,11 @@ static void test_input_task_random_matches_pure(void **state) {
 
 int main(void) {
     const struct CMUnitTest pure[] = {
-        cmocka_unit_test(test_debounce_tables),          cmocka_unit_test(test_default_config),
-        cmocka_unit_test(test_deadlines_and_boundaries), cmocka_unit_test(test_event_names),
+        cmocka_unit_test(test_debounce_tables),
+        cmocka_unit_test(test_default_config),
+        cmocka_unit_test(test_deadlines_and_boundaries),
+        cmocka_unit_test(test_press_after_long_idle),
+        cmocka_unit_test(test_event_names),
         cmocka_unit_test(test_random_invariants),
     };
 #define E2E_TESTS(i)                                                                               \
