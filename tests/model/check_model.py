@@ -6,7 +6,9 @@ with work pending ends in one) and a liveness search of the LTL property `stops`
 fairness. Prints the states each search explored.
 
 usage: check_model.py SPIN CC MODEL            the model must pass both searches
-       check_model.py --broken SPIN CC MODEL   built with -DBROKEN: both searches must fail
+       check_model.py --broken SPIN CC MODEL   built with -DBROKEN (the sleeper does not
+                                               re-check), then with -DBROKEN_WAKER (the waker
+                                               checks before it posts): every search must fail
 """
 import os
 import re
@@ -42,15 +44,17 @@ def main():
     if shutil.which(spin) is None:
         print(f"FAIL: {spin} not found (tools/bootstrap installs the Debian package spin)")
         return 1
-    defines = CONFIG + (["-DBROKEN"] if broken else [])
+    variants = ["-DBROKEN", "-DBROKEN_WAKER"] if broken else [None]
     failed = False
     with tempfile.TemporaryDirectory() as d:
-        for liveness, what in ((False, "safety (assertions, end states)"),
-                               (True, "liveness (ltl stops, weak fairness)")):
+        for variant, liveness in [(v, live) for v in variants for live in (False, True)]:
+            what = ("liveness (ltl stops, weak fairness)" if liveness
+                    else "safety (assertions, end states)")
+            defines = CONFIG + ([variant] if variant else [])
             errors, states, first = search(spin, cc, model, d, defines, liveness)
             if broken:
                 ok = errors > 0
-                print(f"{'ok  ' if ok else 'FAIL'} BROKEN {what}: "
+                print(f"{'ok  ' if ok else 'FAIL'} {variant[2:]} {what}: "
                       f"{first or 'no error found'} after {states} states")
             else:
                 ok = errors == 0

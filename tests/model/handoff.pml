@@ -54,7 +54,11 @@
  *     the LTL property `stops` (with weak fairness) says the same as a liveness property.
  *
  * Built with -DBROKEN, the sleeper does not re-check wake_pending after announcing itself
- * (the second half of the Dekker handshake, port_posix.c:351): spin must find the lost wake-up.
+ * (the second half of the Dekker handshake, port_posix.c:351); with -DBROKEN_WAKER, the waker
+ * reads `sleeping` before it stores wake_pending (the order of port_posix.c:276-277 reversed).
+ * In both spin must find the lost wake-up. Removing instead the loop's re-check (loop.c:449) or
+ * the early exchange (port_posix.c:336) leaves the model correct: they save a system call,
+ * while the two ordered pairs of the Dekker handshake are what no wake-up can slip between.
  *
  * Run: ctest -L model (tests/model/check_model.py), or by hand:
  *   spin -a tests/model/handoff.pml && cc -O2 -DSAFETY -o pan pan.c && ./pan
@@ -81,12 +85,20 @@ byte consumed, last_popped, flags_taken;
 bit stopped;
 
 inline hf__signal() {
-    g_signal = 1;     /* loop.c:47 */
+    g_signal = 1; /* loop.c:47 */
+#ifdef BROKEN_WAKER
+    if
+    :: sleeping -> pipe = 1
+    :: else -> skip
+    fi;
+    wake_pending = 1
+#else
     wake_pending = 1; /* port_posix.c:276 */
     if                /* port_posix.c:277-281 */
     :: sleeping -> pipe = 1
     :: else -> skip
     fi
+#endif
 }
 
 inline evq_push(v) {
