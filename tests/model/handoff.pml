@@ -61,14 +61,15 @@
  * while the two ordered pairs of the Dekker handshake are what no wake-up can slip between.
  *
  * Run: ctest -L model (tests/model/check_model.py), or by hand:
- *   spin -a tests/model/handoff.pml && cc -O2 -DSAFETY -o pan pan.c && ./pan
+ *   spin -a tests/model/handoff.pml && cc -O2 -DSAFETY -DNOCLAIM -o pan pan.c && ./pan -m2000000
+ *   (the LTL property: cc -O2 -o pan pan.c && ./pan -a -f -m2000000)
  */
 
 #ifndef CAP
 #define CAP 2 /* ring capacity: small, so that it fills and drops */
 #endif
 #ifndef N
-#define N 4 /* events the producer posts */
+#define N 6 /* events the producer posts */
 #endif
 #define IDX (2 * CAP) /* the indices count modulo IDX (a multiple of CAP above it): they wrap */
 
