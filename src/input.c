@@ -5,10 +5,13 @@
 
 enum {
     BTN_PRESSED = 1u << 0, /* an accepted press has not been reported released */
-    BTN_EVER = 1u << 1,    /* a press was accepted at least once (rule (a) applies) */
+    BTN_LOCKED = 1u << 1,  /* a press was accepted, debounce_ms may not have passed: rule (a) */
     BTN_LONG = 1u << 2,    /* a long press is pending at long_at */
-    BTN_SETTLED = 1u << 3  /* inactive since before start: rule (b) is met */
+    BTN_SETTLED = 1u << 3  /* inactive for settle_ms already (or since start): rule (b) is met */
 };
+
+/* The longest the input task sleeps with nothing timed pending (2^30 us, 17.9 min). */
+#define HF__INPUT_IDLE_US (1u << 30)
 
 static uint32_t ms_to_us(uint16_t ms) {
     return (uint32_t)ms * 1000u;
@@ -39,6 +42,17 @@ static unsigned emit(hf_btn_ev_t *out, unsigned n, hf_btn_event_t type, hf_ticks
 unsigned hf_button_advance(hf_button_t *b, hf_ticks_us_t now_us,
                            hf_btn_ev_t out[HF_BUTTON_MAX_EVENTS]) {
     unsigned n = 0;
+    /* Note once and for all that the lock-out and the settle time are over: the tick
+     * differences below mean something only within 2^31 us, and a button may stay untouched
+     * for hours. */
+    if ((b->st & BTN_LOCKED) &&
+        hf_ticks_diff(now_us, b->last_press) > (int32_t)ms_to_us(b->cfg.debounce_ms)) {
+        b->st &= (uint8_t)~BTN_LOCKED;
+    }
+    if (b->level != b->active && !(b->st & BTN_SETTLED) &&
+        hf_ticks_diff(now_us, b->inactive_since) >= (int32_t)ms_to_us(b->cfg.settle_ms)) {
+        b->st |= BTN_SETTLED;
+    }
     if ((b->st & BTN_LONG) && hf_ticks_reached(now_us, b->long_at)) {
         b->st &= (uint8_t)~BTN_LONG;
         if (b->level == b->active) {
@@ -61,16 +75,17 @@ static unsigned apply(hf_button_t *b, hf_ticks_us_t t, uint8_t level, hf_btn_ev_
     b->level = level;
     if (level != b->active) {
         b->inactive_since = t;
+        b->st &= (uint8_t)~BTN_SETTLED;
         return n + hf_button_advance(b, t, out + n); /* settle_ms 0 releases at once */
     }
     bool settled = (b->st & BTN_SETTLED) ||
                    hf_ticks_diff(t, b->inactive_since) >= (int32_t)ms_to_us(b->cfg.settle_ms);
-    bool spaced = !(b->st & BTN_EVER) ||
+    bool spaced = !(b->st & BTN_LOCKED) ||
                   hf_ticks_diff(t, b->last_press) > (int32_t)ms_to_us(b->cfg.debounce_ms);
     b->st &= (uint8_t)~BTN_SETTLED;
     if (settled && spaced) {
         b->last_press = t;
-        b->st |= BTN_EVER | BTN_PRESSED;
+        b->st |= BTN_LOCKED | BTN_PRESSED;
         if (b->cfg.long_ms != 0u) {
             b->long_at = t + ms_to_us(b->cfg.long_ms);
             b->st |= BTN_LONG;
@@ -173,8 +188,9 @@ static void input_service(hf_input_t *in) {
         }
     }
     if (!has) {
-        /* Nothing timed is pending: wait for edges only (the deadline is far away). */
-        in->deadline = now + 0x7fffffffu;
+        /* Nothing timed is pending: wait for edges, and look again within HF__INPUT_IDLE_US
+         * so that hf_button_advance() runs as often as it must. */
+        in->deadline = now + HF__INPUT_IDLE_US;
     }
 }
 

@@ -97,6 +97,10 @@ unsigned hf_button_edge(hf_button_t *b, hf_ticks_us_t t_us, int level,
 
 /**
  * Advance time to @p now_us with no edge: reports the release and long-press events due by then.
+ * Call it (or hf_button_edge()) at least every 2^30 us, about 18 minutes, even when
+ * hf_button_deadline() has nothing pending (hf_input_t does): the lock-out and the settle time
+ * are tick differences, which mean something only within 2^31 us, so a button left alone for
+ * longer must be told that they are over.
  * @return the number of events written to @p out.
  */
 unsigned hf_button_advance(hf_button_t *b, hf_ticks_us_t now_us,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -208,7 +209,15 @@ static void finish(void) {
 /* Fail at start, not after the run, when an output file cannot be written. */
 static void check_writable(const char *option, const char *path) {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: %s %s: %s\n", B.prog, option, path, strerror(EISDIR));
+        exit(2);
+    }
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        fprintf(stderr, "%s: %s %s: %s\n", B.prog, option, path, strerror(ENAMETOOLONG));
+        exit(2);
+    }
     FILE *f = fopen(tmp, "w");
     if (f == NULL) {
         fprintf(stderr, "%s: %s %s: %s\n", B.prog, option, path, strerror(errno));
@@ -222,7 +231,7 @@ static uint32_t parse_epoch(const char *s) {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (s[0] == '\0' || s[0] == '-' || *end != '\0' || errno != 0 || v > UINT32_MAX) {
+    if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > UINT32_MAX) {
         die_usage("--epoch-us needs a number from 0 to 4294967295, not '%s'", s);
     }
     return (uint32_t)v;
@@ -250,7 +259,8 @@ void hf_board_init(int argc, char **argv) {
                     val = a + l + 1;
                 } else if (i + 1 < argc) {
                     val = argv[++i];
-                } else {
+                }
+                if (val == NULL || val[0] == '\0') {
                     die_usage("option '%s' needs a value", names[k]);
                 }
             }

@@ -217,9 +217,13 @@ static bool parse_vcd(const char *path, const char *text, hf_scenario_t *sc, cha
                 return fail(err, errlen, path, line, "bad timestamp '%s'", tok);
             }
             for (; *q; q++) {
-                if (*q < '0' || *q > '9' || v > UINT64_MAX / 10u / 1000000u) {
+                if (*q < '0' || *q > '9') {
                     hf_scenario_free(sc);
                     return fail(err, errlen, path, line, "bad timestamp '%s'", tok);
+                }
+                if (v > UINT64_MAX / 10u / num / 10u) { /* keeps v * num far from overflow */
+                    hf_scenario_free(sc);
+                    return fail(err, errlen, path, line, "timestamp '%s' too large", tok);
                 }
                 v = v * 10u + (uint64_t)(*q - '0');
             }
@@ -384,6 +388,7 @@ bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t err
     }
     char *text = NULL;
     size_t len = 0, cap = 0;
+    errno = 0;
     for (;;) {
         if (len + 4096u + 1u > cap) {
             cap = cap ? cap * 2u : 8192u;
@@ -401,11 +406,11 @@ bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t err
             break;
         }
     }
-    bool rd_err = ferror(f) != 0;
+    int rd_err = ferror(f) ? (errno != 0 ? errno : EIO) : 0;
     fclose(f);
-    if (rd_err) {
+    if (rd_err != 0) {
         free(text);
-        return fail(err, errlen, path, 0, "read error");
+        return fail(err, errlen, path, 0, "%s", strerror(rd_err)); /* e.g. a directory */
     }
     text[len] = '\0';
     if (strlen(text) != len) {

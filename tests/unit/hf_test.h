@@ -93,6 +93,12 @@ static inline hf_ticks_us_t hft_tick_ms(uint64_t ms) {
     return hft_tick_us(ms * 1000u);
 }
 
+/* The exact millisecond tick for a run that started at tick `epoch` and is `elapsed_us` in:
+ * whole milliseconds of the (unwrapped) microsecond count, modulo 2^32. */
+static inline uint32_t hft_expected_ms(uint32_t epoch, uint64_t elapsed_us) {
+    return (uint32_t)(((uint64_t)epoch + elapsed_us) / 1000u);
+}
+
 /* Virtual time since the start, in microseconds. */
 static inline uint64_t hft_now(void) {
     return hf_sim_elapsed_us();

@@ -4,19 +4,11 @@
 
 #include "hf_test.h"
 
+#include "button_check.h"
+
 /* ---- tables --------------------------------------------------------------------------------- */
 
 #define END_EDGES 0xFFFFFFFFu
-
-typedef struct {
-    uint32_t t_us; /* relative to the start; END_EDGES ends the list */
-    uint8_t level;
-} edge_in_t;
-
-typedef struct {
-    hf_btn_event_t type; /* HF_BTN_NONE ends the list */
-    uint32_t t_us;       /* relative to the start */
-} ev_out_t;
 
 #define E(ms, lv)                                                                                  \
     { (uint32_t)((ms)*1000.0 + 0.5), (lv) }
@@ -133,59 +125,6 @@ static const btn_case_t cases[] = {
     {"long hold with a second long_ms: one long press", CFG(200, 20, 1000), HF_ACTIVE_LOW, 1,
      EDGES(E(100, 0), E(3500, 1)), 5000, EVENTS(P(100), L(1100), R(3520))},
 };
-
-#define MAX_EVENTS 8192
-
-typedef struct {
-    ev_out_t ev[MAX_EVENTS];
-    unsigned n;
-} events_t;
-
-static void collect(events_t *out, const hf_btn_ev_t *ev, unsigned n, uint32_t base) {
-    assert_true(n <= HF_BUTTON_MAX_EVENTS);
-    for (unsigned i = 0; i < n; i++) {
-        assert_true(out->n < MAX_EVENTS);
-        out->ev[out->n].type = ev[i].type;
-        out->ev[out->n].t_us = ev[i].t_us - base;
-        out->n++;
-    }
-}
-
-/* Advance to every deadline up to `until` (relative), like the input task does. */
-static void advance_eagerly(hf_button_t *b, uint32_t base, uint32_t until, events_t *out) {
-    hf_ticks_us_t at;
-    for (int guard = 0; hf_button_deadline(b, &at) && hf_ticks_reached(base + until, at); guard++) {
-        hf_btn_ev_t ev[HF_BUTTON_MAX_EVENTS];
-        assert_true(guard < 4);
-        assert_true(hf_ticks_reached(at, base)); /* never a deadline before the start */
-        collect(out, ev, hf_button_advance(b, at, ev), base);
-    }
-}
-
-/* Feed `edges` to a button created at tick `base`. eager: advance at each deadline as well
- * (the input task's way); otherwise only edges and one final advance. */
-static void run_edges(const hf_button_cfg_t *cfg, hf_polarity_t pol, uint8_t init_level,
-                      const edge_in_t *edges, size_t n_edges, uint32_t end_us, uint32_t base,
-                      bool eager, events_t *out) {
-    hf_button_t b;
-    hf_btn_ev_t ev[HF_BUTTON_MAX_EVENTS];
-    out->n = 0;
-    hf_button_init(&b, 14, pol, cfg, init_level, base);
-    for (size_t i = 0; i < n_edges; i++) {
-        if (eager) {
-            advance_eagerly(&b, base, edges[i].t_us, out);
-        }
-        collect(out, ev, hf_button_edge(&b, base + edges[i].t_us, edges[i].level, ev), base);
-    }
-    if (eager) {
-        advance_eagerly(&b, base, end_us, out);
-    }
-    collect(out, ev, hf_button_advance(&b, base + end_us, ev), base);
-    /* events come in time order */
-    for (unsigned i = 1; i < out->n; i++) {
-        assert_true(out->ev[i].t_us >= out->ev[i - 1].t_us);
-    }
-}
 
 static size_t count_edges(const edge_in_t *e) {
     size_t n = 0;
@@ -312,6 +251,46 @@ static void test_deadlines_and_boundaries(void **state) {
     }
 }
 
+/* A button left alone for longer than half the tick period (2^31 us, 35.8 min), with
+ * hf_button_advance() called every 2^30 us as hf_input_t does: its next press is accepted, at
+ * any idle time (a tick difference taken across such a gap would read as negative). */
+static void test_press_after_long_idle(void **state) {
+    static const uint64_t idle_us[] = {36ull * 60000000u, 3240000000ull, 4294967296ull,
+                                       4294967296ull + 150000u, 3ull * 3600000000u};
+    for (int e = 0; e < 2; e++) {
+        uint32_t base = hf_epochs[e];
+        (void)state;
+        for (size_t i = 0; i < sizeof idle_us / sizeof idle_us[0]; i++) {
+            for (int held = 0; held < 2; held++) {
+                hf_button_t b;
+                hf_btn_ev_t ev[HF_BUTTON_MAX_EVENTS];
+                hf_button_init(&b, 14, HF_ACTIVE_LOW, NULL, 1, base);
+                assert_int_equal(hf_button_edge(&b, base + 100000u, 0, ev), 1u);
+                /* released at once, or held down through the idle time */
+                uint64_t release = held ? idle_us[i] : 300000u;
+                uint64_t t = 100000u;
+                while (t + (1u << 30) < release) {
+                    t += 1u << 30;
+                    (void)hf_button_advance(&b, base + (uint32_t)t, ev);
+                }
+                (void)hf_button_edge(&b, base + (uint32_t)release, 1, ev);
+                t = release;
+                uint64_t press = release + idle_us[i];
+                while (t + (1u << 30) < press) {
+                    t += 1u << 30;
+                    (void)hf_button_advance(&b, base + (uint32_t)t, ev);
+                }
+                unsigned n = hf_button_edge(&b, base + (uint32_t)press, 0, ev);
+                if (n == 0 || ev[n - 1].type != HF_BTN_PRESS) {
+                    fail_msg("idle %llu us (held %d): the press after it was not accepted",
+                             (unsigned long long)idle_us[i], held);
+                }
+                assert_int_equal(ev[n - 1].t_us, base + (uint32_t)press);
+            }
+        }
+    }
+}
+
 static void test_event_names(void **state) {
     (void)state;
     assert_string_equal(hf_btn_event_name(HF_BTN_PRESS), "press");
@@ -366,155 +345,6 @@ static size_t make_edges(uint32_t seed, uint8_t inactive, bool merged, edge_in_t
         out[n++] = (edge_in_t){t + 1000u, inactive};
     }
     return n;
-}
-
-/* The level just before tick t (after every edge strictly before t). */
-static uint8_t level_before(const edge_in_t *e, size_t n, uint8_t init, uint32_t t) {
-    size_t lo = 0, hi = n; /* first edge with time >= t */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2u;
-        if (e[mid].t_us < t) {
-            lo = mid + 1u;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo == 0 ? init : e[lo - 1u].level;
-}
-
-static void check_invariants(const hf_button_cfg_t *cfg, uint8_t active, const edge_in_t *e,
-                             size_t n, const events_t *ev) {
-    const uint32_t debounce = cfg->debounce_ms * 1000u, settle = cfg->settle_ms * 1000u,
-                   long_us = cfg->long_ms * 1000u;
-    const uint8_t inactive = (uint8_t)!active;
-    unsigned presses = 0, releases = 0, longs = 0;
-    /* (1) the event grammar: press [long] release, press [long] release, ... */
-    bool pressed = false, long_seen = false;
-    uint32_t last_press = 0;
-    for (unsigned i = 0; i < ev->n; i++) {
-        const ev_out_t *x = &ev->ev[i];
-        switch (x->type) {
-        case HF_BTN_PRESS:
-            assert_false(pressed);
-            /* (2) never two presses within debounce_ms */
-            if (presses > 0) {
-                assert_true(x->t_us - last_press > debounce);
-            }
-            pressed = true;
-            long_seen = false;
-            last_press = x->t_us;
-            presses++;
-            break;
-        case HF_BTN_LONG_PRESS:
-            assert_true(pressed);
-            assert_false(long_seen);
-            assert_int_equal(x->t_us, last_press + long_us);
-            /* (3) a long press only while the line is active */
-            assert_int_equal(level_before(e, n, inactive, x->t_us), active);
-            long_seen = true;
-            longs++;
-            break;
-        case HF_BTN_RELEASE: {
-            assert_true(pressed);
-            pressed = false;
-            releases++;
-            /* (4) released: the line went inactive exactly settle_ms before, and stayed so */
-            uint32_t from = x->t_us - settle;
-            bool found = false;
-            for (size_t k = 0; k < n; k++) {
-                uint8_t before = k == 0 ? inactive : e[k - 1].level;
-                /* an edge to inactive, or a merged edge (which passes through inactive) */
-                if (e[k].t_us == from && (e[k].level == inactive || e[k].level == before)) {
-                    found = true;
-                }
-                if (e[k].t_us > from && e[k].t_us < x->t_us) {
-                    fail_msg("edge at %lu us inside the settle time before the release at %lu",
-                             (unsigned long)e[k].t_us, (unsigned long)x->t_us);
-                }
-            }
-            assert_true(found);
-            break;
-        }
-        default:
-            fail_msg("unexpected event type %d", (int)x->type);
-        }
-    }
-    assert_false(pressed); /* the line ends inactive: every press is released */
-    assert_int_equal(presses, releases);
-
-    /* (5) presses: exactly the inactive->active transitions after >= settle_ms inactive that come
-     * more than debounce_ms after the previous accepted press; so no more presses than such
-     * transitions. Merged edges are a transition out of the level and back at the same tick. */
-    unsigned qualifying = 0, expected_presses = 0, pi = 0;
-    bool any = false, settled_since_start = true;
-    uint32_t inactive_since = 0, accepted = 0;
-    uint8_t level = inactive;
-    const ev_out_t *press_at[MAX_EVENTS / 2];
-    unsigned np = 0;
-    for (unsigned i = 0; i < ev->n; i++) {
-        if (ev->ev[i].type == HF_BTN_PRESS) {
-            press_at[np++] = &ev->ev[i];
-        }
-    }
-    for (size_t k = 0; k < n; k++) {
-        uint32_t t = e[k].t_us;
-        uint8_t seq[2];
-        unsigned ns = 0;
-        if (e[k].level == level) {
-            seq[ns++] = (uint8_t)!level; /* merged: out and back */
-        }
-        seq[ns++] = e[k].level;
-        for (unsigned s = 0; s < ns; s++) {
-            if (seq[s] == level) {
-                continue;
-            }
-            level = seq[s];
-            if (level == inactive) {
-                inactive_since = t;
-                continue;
-            }
-            bool ok = settled_since_start || t - inactive_since >= settle;
-            settled_since_start = false;
-            if (!ok) {
-                continue;
-            }
-            qualifying++;
-            if (!any || t - accepted > debounce) {
-                any = true;
-                accepted = t;
-                expected_presses++;
-                assert_true(pi < np);
-                assert_int_equal(press_at[pi]->t_us, t);
-                pi++;
-            }
-        }
-    }
-    assert_int_equal(presses, expected_presses);
-    assert_true(presses <= qualifying);
-
-    /* (6) long presses: after every press whose line is still active long_ms later with no
-     * release reported in between */
-    if (long_us != 0u) {
-        unsigned expected_longs = 0;
-        for (unsigned i = 0; i < ev->n; i++) {
-            if (ev->ev[i].type != HF_BTN_PRESS) {
-                continue;
-            }
-            uint32_t lt = ev->ev[i].t_us + long_us;
-            bool released = false;
-            for (unsigned j = i + 1; j < ev->n && ev->ev[j].type != HF_BTN_PRESS; j++) {
-                if (ev->ev[j].type == HF_BTN_RELEASE && ev->ev[j].t_us <= lt) {
-                    released = true;
-                }
-            }
-            if (!released && level_before(e, n, inactive, lt) == active) {
-                expected_longs++;
-            }
-        }
-        assert_int_equal(longs, expected_longs);
-    } else {
-        assert_int_equal(longs, 0u);
-    }
 }
 
 static void random_run(const hf_button_cfg_t *cfg, hf_polarity_t pol, uint32_t seed, bool merged) {
@@ -747,8 +577,11 @@ static void test_input_task_random_matches_pure(void **state) {
 
 int main(void) {
     const struct CMUnitTest pure[] = {
-        cmocka_unit_test(test_debounce_tables),          cmocka_unit_test(test_default_config),
-        cmocka_unit_test(test_deadlines_and_boundaries), cmocka_unit_test(test_event_names),
+        cmocka_unit_test(test_debounce_tables),
+        cmocka_unit_test(test_default_config),
+        cmocka_unit_test(test_deadlines_and_boundaries),
+        cmocka_unit_test(test_press_after_long_idle),
+        cmocka_unit_test(test_event_names),
         cmocka_unit_test(test_random_invariants),
     };
 #define E2E_TESTS(i)                                                                               \

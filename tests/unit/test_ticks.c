@@ -140,12 +140,6 @@ static void test_reached_walk_across_wrap(void **state) {
 /* ---- hf_now_us / hf_now_ms in virtual time ----------------------------------------------------
  */
 
-/* The exact millisecond tick for a run that started at tick `epoch` and is `elapsed_us` in:
- * whole milliseconds of the (unwrapped) microsecond count, modulo 2^32. */
-static uint32_t expected_ms(uint32_t epoch, uint64_t elapsed_us) {
-    return (uint32_t)(((uint64_t)epoch + elapsed_us) / 1000u);
-}
-
 static void test_now_us_is_epoch_plus_elapsed(void **state) {
     hft_start(hft_state_epoch(state));
     assert_int_equal(hf_now_us(), hft_epoch());
@@ -160,7 +154,7 @@ static void test_now_us_is_epoch_plus_elapsed(void **state) {
 static void test_now_ms_exact_across_us_wrap(void **state) {
     hft_start(hft_state_epoch(state));
     uint32_t ms0 = hf_now_ms();
-    assert_int_equal(ms0, expected_ms(hft_epoch(), 0));
+    assert_int_equal(ms0, hft_expected_ms(hft_epoch(), 0));
     /* Uneven steps so the sub-millisecond remainder moves around; 6.4 s in all, across the
      * microsecond wrap at 1.5 s for the wrap epoch. */
     uint64_t t = 0;
@@ -170,7 +164,7 @@ static void test_now_ms_exact_across_us_wrap(void **state) {
     for (size_t i = 0; i < sizeof steps_us / sizeof steps_us[0]; i++) {
         t += steps_us[i];
         hft_run_us(t);
-        assert_int_equal(hf_now_ms(), expected_ms(hft_epoch(), t));
+        assert_int_equal(hf_now_ms(), hft_expected_ms(hft_epoch(), t));
         /* whole milliseconds elapsed, independent of the epoch's sub-ms phase */
         assert_true(hf_now_ms() - ms0 >= (uint32_t)(t / 1000u));
         assert_true(hf_now_ms() - ms0 <= (uint32_t)(t / 1000u) + 1u);
@@ -208,7 +202,7 @@ static void test_now_ms_independent_of_call_rate(void **state) {
     }
     for (int i = 0; i < 8; i++) {
         assert_int_equal(rare[i], often[i]);
-        assert_int_equal(rare[i], expected_ms(epoch, (uint64_t)(i + 1) * 777777u));
+        assert_int_equal(rare[i], hft_expected_ms(epoch, (uint64_t)(i + 1) * 777777u));
     }
 }
 
@@ -244,7 +238,7 @@ static void test_now_ms_in_task_every_250ms(void **state) {
     for (int i = 0; i < 32; i++) {
         assert_int_equal(m.at[i], (uint64_t)i * 250000u);
         assert_int_equal(m.us[i], hft_tick_ms((uint64_t)i * 250u));
-        assert_int_equal(m.ms[i], expected_ms(hft_epoch(), (uint64_t)i * 250000u));
+        assert_int_equal(m.ms[i], hft_expected_ms(hft_epoch(), (uint64_t)i * 250000u));
         if (i > 0) {
             assert_int_equal(m.ms[i] - m.ms[i - 1], 250u);
         }
@@ -295,7 +289,7 @@ static void test_now_ms_exact_after_idle_longer_than_us_wrap(void **state) {
     uint32_t ms0 = idle_ms0, ms1 = idle_ms1;
     hf_sim_reset(true, hft_epoch()); /* forget the scenario before anything can pass its end */
     assert_int_equal(woke, edge_us);
-    assert_int_equal(ms0, expected_ms(hft_epoch(), 0));
+    assert_int_equal(ms0, hft_expected_ms(hft_epoch(), 0));
     if (ms1 - ms0 != (uint32_t)(edge_us / 1000u)) {
         fail_msg("hf_now_ms() advanced %lu ms over %lu ms of idle sleep (%ld ms lost)",
                  (unsigned long)(ms1 - ms0), (unsigned long)(edge_us / 1000u),
