@@ -76,7 +76,10 @@ static unsigned apply(hf_button_t *b, hf_ticks_us_t t, uint8_t level, hf_btn_ev_
     if (level != b->active) {
         b->inactive_since = t;
         b->st &= (uint8_t)~BTN_SETTLED;
-        return n + hf_button_advance(b, t, out + n); /* settle_ms 0 releases at once */
+        /* With settle_ms 0 the release is due at once. Otherwise nothing is due at t that the
+         * hf_button_advance() made before this edge has not reported: skip it (a bouncing
+         * switch runs this for every edge). */
+        return b->cfg.settle_ms == 0u ? n + hf_button_advance(b, t, out + n) : n;
     }
     bool settled = (b->st & BTN_SETTLED) ||
                    hf_ticks_diff(t, b->inactive_since) >= (int32_t)ms_to_us(b->cfg.settle_ms);
@@ -161,8 +164,10 @@ static void input_service(hf_input_t *in) {
     while (hf_evq_pop(in->q, &e)) {
         for (unsigned i = 0; i < in->n; i++) {
             if (in->buttons[i]->pin == e.pin) {
-                deliver(in, in->buttons[i], ev,
-                        hf_button_edge(in->buttons[i], e.t_us, e.level, ev));
+                unsigned k = hf_button_edge(in->buttons[i], e.t_us, e.level, ev);
+                if (k != 0u) { /* most edges of a bounce report nothing */
+                    deliver(in, in->buttons[i], ev, k);
+                }
                 break;
             }
         }

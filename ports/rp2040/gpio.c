@@ -14,6 +14,7 @@
 static struct {
     hf_irq_fn_t fn[HF_PIN_GPIO_MAX + 1u];
     void *arg[HF_PIN_GPIO_MAX + 1u];
+    uint32_t banks; /* bit r: register r of IO_BANK0 has a pin with a handler */
 } G;
 
 static uint32_t gpio_of(hf_pin_t pin) {
@@ -68,25 +69,39 @@ int hf_gpio_read(hf_pin_t pin) {
     return (int)((RP_REG(reg) >> g) & 1u);
 }
 
-/* IO_IRQ_BANK0: every pin with a latched edge, lowest first; the tick is read once, first, so a
- * later interrupt never carries an earlier time. */
+/* IO_IRQ_BANK0: every pin with a latched edge, lowest first; the tick and the levels are read
+ * once, first, so a later interrupt never carries an earlier time. Four status bits per pin,
+ * eight pins per register; only the registers of pins with a handler are read, and empty
+ * bytes (two pins) are skipped at once: the Cortex-M0+ has no count-trailing-zeros
+ * instruction, and a bouncing switch makes this the hottest code of an application. */
 static void bank0_isr(void) {
     hf_ticks_us_t now = hf_port_now_us();
+    uint32_t levels = RP_REG(SIO_GPIO_IN);
     for (uint32_t r = 0; r < 4u; r++) {
+        if ((G.banks & (1u << r)) == 0u) {
+            continue;
+        }
         uint32_t ints = RP_REG(IO_PROC0_INTS(r));
+        uint32_t pin = r * 8u;
         while (ints != 0u) {
-            uint32_t bit = (uint32_t)__builtin_ctz(ints);
-            uint32_t pin = r * 8u + bit / 4u;
-            uint32_t edges = (ints >> (4u * (bit / 4u))) & (EDGE_LOW | EDGE_HIGH);
-            ints &= ~(0xFu << (4u * (bit / 4u)));
-            RP_REG(IO_INTR(r)) = edges << (4u * (pin % 8u)); /* acknowledge */
-            uint8_t level = (uint8_t)((RP_REG(SIO_GPIO_IN) >> pin) & 1u);
-            if (G.fn[pin] != NULL && edges != 0u) {
-                G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
-                if (edges == (EDGE_LOW | EDGE_HIGH)) {
+            if ((ints & 0xFFu) == 0u) {
+                ints >>= 8;
+                pin += 2u;
+                continue;
+            }
+            uint32_t edges = ints & (EDGE_LOW | EDGE_HIGH);
+            if (edges != 0u) {
+                RP_REG(IO_INTR(r)) = edges << (4u * (pin % 8u)); /* acknowledge */
+                if (G.fn[pin] != NULL) {
+                    uint8_t level = (uint8_t)((levels >> pin) & 1u);
                     G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
+                    if (edges == (EDGE_LOW | EDGE_HIGH)) {
+                        G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
+                    }
                 }
             }
+            ints >>= 4;
+            pin++;
         }
     }
 }
@@ -105,6 +120,7 @@ bool hf_gpio_irq(hf_pin_t pin, unsigned edges, hf_irq_fn_t fn, void *arg) {
     G.arg[pin] = arg;
     if (fn != NULL && mask != 0u) {
         RP_SET(IO_PROC0_INTE(r)) = mask << shift;
+        G.banks |= 1u << r;
     }
     hf_cm_irq_restore(s);
     hf_cm_irq_attach(IO_IRQ_BANK0, bank0_isr, 0x40);
