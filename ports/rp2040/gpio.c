@@ -1,8 +1,11 @@
 /* GPIO for the bare-metal RP2040: SIO for levels, PADS_BANK0 for pulls, IO_BANK0 for edge
  * interrupts (IO_IRQ_BANK0, shared by all pins). The hardware latches one bit per edge type
  * between two services of the interrupt: when both a falling and a rising edge of a pin are
- * latched, the line moved at least twice, and the handler reports two calls with the pin's
- * present level (port.h), so the loop knows edges were merged rather than seeing none. */
+ * latched, the line moved at least twice, and the present level tells which came last: the
+ * handler makes two calls, the other level first, then the present one. If the line moved
+ * more often than that, the first call repeats the level of the call before it, which port.h
+ * defines as two edges merged by the hardware: the loop sees the glitch rather than none. The
+ * pico-sdk port does the same. */
 #include "cm_internal.h"
 #include "handoff/cortexm.h"
 #include "handoff/port.h"
@@ -94,10 +97,10 @@ static void bank0_isr(void) {
                 RP_REG(IO_INTR(r)) = edges << (4u * (pin % 8u)); /* acknowledge */
                 if (G.fn[pin] != NULL) {
                     uint8_t level = (uint8_t)((levels >> pin) & 1u);
-                    G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
                     if (edges == (EDGE_LOW | EDGE_HIGH)) {
-                        G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
+                        G.fn[pin](G.arg[pin], (hf_pin_t)pin, (uint8_t)!level, now);
                     }
+                    G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
                 }
             }
             ints >>= 4;

@@ -1,0 +1,20 @@
+# The examples a board port builds: every examples/NN-name folder without a HOST_ONLY file.
+# hf_board_examples() sets HF_BOARD_EXAMPLES to their names (the folder without its number) and,
+# for each name, HF_EXAMPLE_SOURCES_<name> to its .c files.
+set(HF_EXAMPLES_ROOT ${CMAKE_CURRENT_LIST_DIR}/../examples)
+function(hf_board_examples)
+  set(root ${HF_EXAMPLES_ROOT})
+  file(GLOB dirs RELATIVE ${root} ${root}/[0-9][0-9]-*)
+  list(SORT dirs)
+  set(names "")
+  foreach(dir IN LISTS dirs)
+    if(EXISTS ${root}/${dir}/HOST_ONLY)
+      continue()
+    endif()
+    string(REGEX REPLACE "^[0-9]+-" "" name "${dir}")
+    file(GLOB srcs ${root}/${dir}/*.c)
+    set(HF_EXAMPLE_SOURCES_${name} ${srcs} PARENT_SCOPE)
+    list(APPEND names ${name})
+  endforeach()
+  set(HF_BOARD_EXAMPLES ${names} PARENT_SCOPE)
+endfunction()
