@@ -231,7 +231,9 @@ static int notify_task(hf_task_t *self) {
     unsigned want;
     HF_TASK_BEGIN(self);
     for (;;) {
-        HF_AWAIT_UNTIL(n->n > 0u);
+        while (n->n == 0u) {
+            HF_AWAIT_FLAG(&n->posted);
+        }
         attempt_begin(n);
         while ((want = attempt_step(n)) != 0u) {
             t->ops->watch(t, want);
@@ -302,6 +304,7 @@ bool hf_notify_post(hf_notify_t *n, hf_notify_kind_t kind, uint32_t count, hf_ti
     ev->uptime_ms = now_ms - n->start_ms;
     ev->kind = (uint8_t)kind;
     n->n++;
+    hf_flag_set(&n->posted); /* wakes the task wherever this is called from */
     return true;
 }
 

@@ -124,6 +124,7 @@ typedef struct {
 typedef struct {
     hf_task_t task; /* first member */
     hf_notify_cfg_t cfg;
+    hf_flag_t posted; /* an event was queued */
     hf_notify_event_t q[HF_CFG_NOTIFY_OUTBOX];
     uint32_t head, n;       /* oldest queued event, number queued */
     uint32_t next_seq;      /* seq of the next event posted */
