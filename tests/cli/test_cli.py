@@ -40,6 +40,30 @@ CASES = [
      "{prog}: --vcd /nonexistent/dir/out.vcd: No such file or directory"),
     ("svg unwritable", "end 10\n", ["--svg", "/nonexistent/dir/out.svg"],
      "{prog}: --svg /nonexistent/dir/out.svg: No such file or directory"),
+    # notifications
+    ("notify-url without value", None, ["--notify-url"],
+     "{prog}: option '--notify-url' needs a value (see --help)"),
+    ("notify-url ftp", None, ["--notify-url", "ftp://x/"],
+     "{prog}: --notify-url 'ftp://x/': must start with http:// (see --help)"),
+    ("notify-url https", None, ["--notify-url", "https://x/"],
+     "{prog}: --notify-url 'https://x/': https is not supported, only http:// (see --help)"),
+    ("notify-url port", None, ["--notify-url", "http://127.0.0.1:99999/e"],
+     "{prog}: --notify-url 'http://127.0.0.1:99999/e': port must be a number from 1 to 65535"
+     " (see --help)"),
+    ("notify-url userinfo", None, ["--notify-url=http://u@h/"],
+     "{prog}: --notify-url 'http://u@h/': unexpected character after the host (userinfo, query"
+     " without a path?) (see --help)"),
+    ("notify-url space", None, ["--notify-url", "http://h/a b"],
+     "{prog}: --notify-url 'http://h/a b': path has a space, a control character, '#' or a"
+     " non-ASCII byte (see --help)"),
+    ("bad device", None, ["--notify-url", "http://127.0.0.1:1/", "--device", "a b"],
+     "{prog}: --device 'a b': 1 to 32 letters, digits, '.', '_' or '-' (see --help)"),
+    ("device alone", None, ["--device", "x"], "{prog}: --device needs --notify-url (see --help)"),
+    ("notify in virtual time", "end 10\n", ["--notify-url", "http://127.0.0.1:1/"],
+     "{prog}: --notify-url with --scenario needs --realtime (sockets run in wall-clock time)"
+     " (see --help)"),
+    ("realtime alone", None, ["--realtime"],
+     "{prog}: --realtime needs --scenario (without one the board runs in real time) (see --help)"),
     # a VCD given as the scenario
     ("vcd without pins", "$timescale 1 us $end\n$var wire 1 ! D0 $end\n$enddefinitions $end\n#0\n1!\n",
      [], "{scn}:3: no 1-bit signal named GP0..GP29 to replay"),
