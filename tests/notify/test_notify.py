@@ -22,6 +22,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER = os.path.join(HERE, "server.py")
+sys.path.insert(0, os.path.join(HERE, "..", "scenario"))
+from run_scenario import parse_vcd  # noqa: E402
 DEVICE = "bench-1"
 
 
@@ -181,23 +183,6 @@ def test_overflow(binaries):
     return 0
 
 
-def vcd_changes(path):
-    ids, changes, t = {}, {}, 0
-    with open(path) as f:
-        for raw in f:
-            tok = raw.split()
-            if not tok:
-                continue
-            if tok[0] == "$var":
-                ids[tok[3]] = tok[4]
-                changes[tok[4]] = []
-            elif tok[0].startswith("#"):
-                t = int(tok[0][1:])
-            elif tok[0][0] in "01" and tok[0][1:] in ids:
-                changes[ids[tok[0][1:]]].append((t, int(tok[0][0])))
-    return changes
-
-
 def test_led(binaries):
     presses = [1000, 2000, 3000, 4000]
     with tempfile.TemporaryDirectory() as d:
@@ -209,7 +194,7 @@ def test_led(binaries):
             out, err = run(binaries[0], scn, notify_args(server.url), notify_vcd)
         finally:
             records = server.stop()
-        plain, timed = vcd_changes(plain_vcd), vcd_changes(notify_vcd)
+        plain, timed = parse_vcd(plain_vcd), parse_vcd(notify_vcd)
     problems = []
     worst = 0
     for pin in ("LED", "GP16"):
