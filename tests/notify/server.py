@@ -7,7 +7,8 @@ or to those that arrive in the first --fault-seconds after start; after that the
 
 Fault modes (--fault):
   refuse   no listening socket: connections are refused (needs --fault-seconds)
-  CODE     answer with that status code, e.g. 500, 429, 404 (the body is not accepted)
+  CODE     answer with that status code, e.g. 500, 429, 404, after --delay seconds (default
+           0); the body is not accepted
   slow     accept the body, then answer 200 after --delay seconds (default 10)
   close    accept the body, then close in the middle of the reply
   garbage  accept the body, then answer bytes that are not HTTP
@@ -109,13 +110,14 @@ class Server:
                     pass
                 return
             if mode.isdigit():
+                time.sleep(self.args.delay or 0.0)
                 conn.sendall(reply(int(mode), "Fault"))
                 return
             if not self.accept_body(body):
                 conn.sendall(reply(400, "Bad Request"))
                 return
             if mode == "slow":
-                time.sleep(self.args.delay)
+                time.sleep(10.0 if self.args.delay is None else self.args.delay)
                 out = reply(200, "OK", OK_BODY)
             elif mode == "close":
                 out = reply(200, "OK", OK_BODY)[:20]
@@ -158,7 +160,7 @@ def main():
     p.add_argument("--fault", default="ok")
     p.add_argument("--fault-requests", type=int, default=0)
     p.add_argument("--fault-seconds", type=float)
-    p.add_argument("--delay", type=float, default=10.0)
+    p.add_argument("--delay", type=float)
     a = p.parse_args()
     modes = ("ok", "refuse", "slow", "close", "garbage", "silent")
     if a.fault not in modes and not (a.fault.isdigit() and 100 <= int(a.fault) <= 599):
