@@ -118,7 +118,7 @@ static int32_t tcp_connect(hf_transport_t *base) {
         if (connect(t->fd, (const struct sockaddr *)&t->addr, t->addr_len) == 0) {
             return HF_NET_OK;
         }
-        if (errno != EINPROGRESS) {
+        if (errno != EINPROGRESS && errno != EINTR) { /* interrupted: it goes on anyway */
             return tcp_fail(t, errno);
         }
         t->connecting = true;
