@@ -9,6 +9,8 @@
 
 enum { PH_CONNECT = 0, PH_SEND, PH_RECV };
 
+_Static_assert(HF_CFG_NOTIFY_REQUEST_MAX <= UINT16_MAX, "request lengths are kept in 16 bits");
+
 static const char *const kind_names[] = {"press", "reset", "long_press"};
 
 const char *hf_notify_kind_name(hf_notify_kind_t kind) {
@@ -255,10 +257,21 @@ static int notify_task(hf_task_t *self) {
 
 /* ---- API ------------------------------------------------------------------------------------ */
 
+/* Fit for a request header: printable ASCII, no spaces (no CR LF to inject another header). */
+static bool header_safe(const char *s) {
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s <= 0x20u || (unsigned char)*s >= 0x7Fu) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool hf_notify_start(hf_notify_t *n, const hf_notify_cfg_t *cfg, hf_ticks_ms_t now_ms) {
     if (!hf_task_done(&n->task) || cfg->transport == NULL || cfg->host == NULL ||
         cfg->path == NULL || cfg->device == NULL || cfg->device[0] == '\0' ||
-        strlen(cfg->device) > HF_NOTIFY_DEVICE_MAX) {
+        strlen(cfg->device) > HF_NOTIFY_DEVICE_MAX || !header_safe(cfg->host) ||
+        !header_safe(cfg->path)) {
         return false;
     }
     n->cfg = *cfg;

@@ -31,8 +31,8 @@ typedef enum {
     HF_HTTP_BAD = -1  /**< malformed: see error; the parser stays in this state */
 } hf_http_result_t;
 
-/** A response parser. 300 bytes with the default line limit; status and error are public,
- * treat the other fields as private. */
+/** A response parser: HF_CFG_HTTP_LINE_MAX + 26 bytes on a 32-bit core. status and error are
+ * public, treat the other fields as private. */
 typedef struct {
     uint16_t status;   /**< the final status code (100..599), valid after HF_HTTP_DONE */
     const char *error; /**< with HF_HTTP_BAD: what was wrong and where (a static string) */

@@ -99,7 +99,8 @@ typedef enum {
 /** Longest device name (bytes). */
 #define HF_NOTIFY_DEVICE_MAX 32u
 
-/** Where and how to deliver. The strings must outlive the notifier. */
+/** Where and how to deliver. The strings must outlive the notifier; host and path are printable
+ * ASCII without spaces (they go into the request's header). */
 typedef struct {
     hf_transport_t *transport; /**< connected to the URL's host and port */
     const char *host;          /**< the Host header ("example.org:8080") */
@@ -119,8 +120,8 @@ typedef struct {
     uint8_t kind;       /**< hf_notify_kind_t */
 } hf_notify_event_t;
 
-/** A notifier: the outbox and its delivery task (about 1.9 KB with the defaults). Treat the
- * fields as private; read them through the functions below. */
+/** A notifier: the outbox and its delivery task (about 2 KB on a 32-bit core with the
+ * defaults). Treat the fields as private; read them through the functions below. */
 typedef struct {
     hf_task_t task; /* first member */
     hf_notify_cfg_t cfg;
@@ -150,7 +151,8 @@ typedef struct {
  * Start delivering: the outbox is emptied, seq restarts at 1 and the task starts.
  * @param now_ms the millisecond tick that uptime_ms counts from (hf_now_ms())
  * @return false when @p cfg is unusable (no transport, device name empty or too long, or the
- *         longest request does not fit HF_CFG_NOTIFY_REQUEST_MAX) or the task cannot start.
+ *         longest request does not fit HF_CFG_NOTIFY_REQUEST_MAX, host or path has a space
+ *         or a control character) or the task cannot start.
  */
 bool hf_notify_start(hf_notify_t *n, const hf_notify_cfg_t *cfg, hf_ticks_ms_t now_ms);
 

@@ -434,6 +434,14 @@ static void test_not_started_and_stop(void **state) {
     cfg.device = "";
     assert_false(hf_notify_start(&idle, &cfg, 0));
     cfg.device = "ok";
+    cfg.path = "/a\r\nX-Injected: 1"; /* would add a header */
+    assert_false(hf_notify_start(&idle, &cfg, 0));
+    cfg.path = "/a b";
+    assert_false(hf_notify_start(&idle, &cfg, 0));
+    cfg.path = "/";
+    cfg.host = "";
+    assert_true(hf_notify_start(&idle, &cfg, 0)); /* an empty Host is allowed (HTTP/1.1 5.4) */
+    hf_notify_stop(&idle);
     cfg.transport = NULL;
     assert_false(hf_notify_start(&idle, &cfg, 0));
     /* stop in the middle of an attempt closes its connection; the event stays queued */
