@@ -9,6 +9,11 @@
 
 enum { PH_CONNECT = 0, PH_SEND, PH_RECV };
 
+/* attempt_step(): there may be more to read, but other tasks run first (a long or endless
+ * reply must not hold up the loop). */
+#define STEP_MORE      0x100u
+#define READS_PER_STEP 8u
+
 _Static_assert(HF_CFG_NOTIFY_REQUEST_MAX <= UINT16_MAX, "request lengths are kept in 16 bits");
 
 static const char *const kind_names[] = {"press", "reset", "long_press"};
@@ -129,7 +134,7 @@ static unsigned net_failed(hf_notify_t *n, int32_t r) {
  * (HF_NET_WANT_*), or 0 when the attempt is over: n->status or n->reason says how. */
 static unsigned attempt_step(hf_notify_t *n) {
     hf_transport_t *t = n->cfg.transport;
-    for (;;) {
+    for (unsigned reads = 0;;) {
         int32_t r;
         if (n->phase == PH_CONNECT) {
             r = t->ops->connect(t);
@@ -143,7 +148,7 @@ static unsigned attempt_step(hf_notify_t *n) {
             set_deadline(n, n->cfg.response_ms);
         } else if (n->phase == PH_SEND) {
             r = t->ops->send(t, n->req + n->req_sent, (size_t)(n->req_len - n->req_sent));
-            if (r == HF_NET_AGAIN) {
+            if (r == HF_NET_AGAIN || r == 0) {
                 return HF_NET_WANT_WRITE;
             }
             if (r < 0) {
@@ -156,6 +161,9 @@ static unsigned attempt_step(hf_notify_t *n) {
         } else {
             char buf[128];
             size_t used;
+            if (reads++ == READS_PER_STEP) {
+                return STEP_MORE;
+            }
             r = t->ops->recv(t, buf, sizeof buf);
             if (r == HF_NET_AGAIN) {
                 return HF_NET_WANT_READ;
@@ -238,9 +246,13 @@ static int notify_task(hf_task_t *self) {
         }
         attempt_begin(n);
         while ((want = attempt_step(n)) != 0u) {
-            t->ops->watch(t, want);
-            HF_AWAIT_UNTIL_TICK_US(hf_flag_take(&t->ready), n->deadline);
-            if (HF_TIMED_OUT()) {
+            if (want == STEP_MORE) {
+                HF_YIELD();
+            } else {
+                t->ops->watch(t, want);
+                HF_AWAIT_UNTIL_TICK_US(hf_flag_take(&t->ready), n->deadline);
+            }
+            if (hf_ticks_reached(hf_now_us(), n->deadline)) {
                 attempt_timed_out(n);
                 break;
             }

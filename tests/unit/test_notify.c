@@ -22,6 +22,7 @@ typedef struct {
     const char *reply; /* NULL: never answers; "" closes at once */
     uint32_t reply_ms; /* after the request is complete */
     size_t chunk;      /* bytes per recv (0: as many as fit) */
+    uint32_t stream;   /* after the reply: this many more bytes every ms, without end */
 } script_t;
 
 #define MAX_CONN 64
@@ -33,7 +34,7 @@ static struct {
     bool open, connected, sent;
     hf_ticks_us_t t_open, t_sent;
     char req[HF_CFG_NOTIFY_REQUEST_MAX];
-    size_t req_len, reply_pos;
+    size_t req_len, reply_pos, streamed;
     /* what happened */
     unsigned n_conn;
     uint64_t t_conn[MAX_CONN]; /* when each connection was opened (us since start) */
@@ -42,7 +43,8 @@ static struct {
     hf_ticks_us_t timer_at;
 } F;
 
-static const script_t ok_script = {C_OK, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, 0};
+static const script_t ok_script = {C_OK, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                                   0,    0, 0};
 
 static const script_t *cur(void) {
     unsigned i = F.n_conn - 1u;
@@ -68,7 +70,7 @@ static int32_t f_connect(hf_transport_t *t) {
         }
         F.open = true;
         F.connected = F.sent = false;
-        F.req_len = F.reply_pos = 0;
+        F.req_len = F.reply_pos = F.streamed = 0;
         F.t_open = hf_now_us();
         F.t_conn[F.n_conn] = hft_now();
         F.body[F.n_conn][0] = '\0';
@@ -121,6 +123,17 @@ static int32_t f_recv(hf_transport_t *t, void *buf, size_t cap) {
         return HF_NET_AGAIN;
     }
     size_t left = strlen(s->reply) - F.reply_pos;
+    if (left == 0u && s->stream != 0u) { /* an endless body, at a rate */
+        uint32_t ms = (uint32_t)(hf_now_us() - F.t_sent) / 1000u + 1u;
+        size_t due = (size_t)ms * s->stream - F.streamed;
+        size_t n = due < cap ? due : cap;
+        if (n == 0u) {
+            return HF_NET_AGAIN;
+        }
+        memset(buf, 'x', n);
+        F.streamed += n;
+        return (int32_t)n;
+    }
     size_t n = s->chunk != 0u && s->chunk < left ? s->chunk : left;
     n = n < cap ? n : cap;
     memcpy(buf, s->reply + F.reply_pos, n);
@@ -142,6 +155,9 @@ static void f_watch(hf_transport_t *t, unsigned want) {
     hf_ticks_us_t at;
     if (!F.connected && s->conn == C_LATE) {
         at = hf_ticks_add(F.t_open, (int32_t)(s->connect_ms * 1000u));
+    } else if (F.connected && F.sent && s->stream != 0u && F.reply_pos > 0u) {
+        uint32_t ms = (uint32_t)(hf_now_us() - F.t_sent) / 1000u + 1u; /* the next millisecond */
+        at = hf_ticks_add(F.t_sent, (int32_t)(ms * 1000u));
     } else if (F.connected && F.sent && s->reply != NULL) {
         at = hf_ticks_add(F.t_sent, (int32_t)(s->reply_ms * 1000u));
     } else if (F.connected && !F.sent) {
@@ -244,8 +260,8 @@ static void test_backoff(void **state) {
 
 static void test_in_order_one_in_flight(void **state) {
     static const script_t slow[] = {
-        {C_OK, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 300, 0},
-        {C_LATE, 100, "HTTP/1.1 204 No Content\r\n\r\n", 50, 1},
+        {C_OK, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 300, 0, 0},
+        {C_LATE, 100, "HTTP/1.1 204 No Content\r\n\r\n", 50, 1, 0},
     };
     setup(state, slow, 2);
     hft_run_ms(1000);
@@ -274,11 +290,11 @@ static void test_in_order_one_in_flight(void **state) {
 }
 
 static void test_retry_schedule(void **state) {
-    static const script_t refused[] = {{C_REFUSE, 0, NULL, 0, 0},
-                                       {C_REFUSE, 0, NULL, 0, 0},
-                                       {C_REFUSE, 0, NULL, 0, 0},
-                                       {C_REFUSE, 0, NULL, 0, 0},
-                                       {C_REFUSE, 0, NULL, 0, 0}};
+    static const script_t refused[] = {{C_REFUSE, 0, NULL, 0, 0, 0},
+                                       {C_REFUSE, 0, NULL, 0, 0, 0},
+                                       {C_REFUSE, 0, NULL, 0, 0, 0},
+                                       {C_REFUSE, 0, NULL, 0, 0, 0},
+                                       {C_REFUSE, 0, NULL, 0, 0, 0}};
     setup(state, refused, 5);
     hft_run_ms(500);
     assert_true(hf_notify_post(&N, HF_NOTIFY_PRESS, 1, hf_now_ms()));
@@ -320,7 +336,7 @@ static void test_statuses(void **state) {
          "bad reply: chunk size: not a hex number", true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const script_t script[] = {{C_OK, 0, cases[i].reply, 10, 3}};
+        const script_t script[] = {{C_OK, 0, cases[i].reply, 10, 3, 0}};
         setup(state, script, 1);
         assert_true(hf_notify_post(&N, HF_NOTIFY_PRESS, 1, hf_now_ms()));
         assert_true(hf_notify_post(&N, HF_NOTIFY_PRESS, 2, hf_now_ms()));
@@ -350,9 +366,9 @@ static void test_statuses(void **state) {
 
 static void test_timeouts(void **state) {
     static const script_t script[] = {
-        {C_NEVER, 0, NULL, 0, 0}, /* connect time-out */
-        {C_OK, 0, NULL, 0, 0},    /* reply time-out */
-        {C_LATE, 2999, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 4999, 0}, /* in time */
+        {C_NEVER, 0, NULL, 0, 0, 0}, /* connect time-out */
+        {C_OK, 0, NULL, 0, 0, 0},    /* reply time-out */
+        {C_LATE, 2999, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 4999, 0, 0}, /* in time */
     };
     setup(state, script, 3);
     hft_run_ms(1000);
@@ -375,13 +391,30 @@ static void test_timeouts(void **state) {
     assert_int_equal(hft_lines()->n, 3);
 }
 
+/* A reply whose body never ends (no length, the connection stays open, 2000 bytes every ms)
+ * times out like a silent one, read a few chunks per step. */
+static void test_endless_body(void **state) {
+    static const script_t script[] = {{C_OK, 0, "HTTP/1.1 200 OK\r\n\r\n", 0, 0, 2000}};
+    setup(state, script, 1);
+    assert_true(hf_notify_post(&N, HF_NOTIFY_PRESS, 1, hf_now_ms()));
+    hft_run_ms(5100); /* before the retry: at least 187 ms later */
+    uint32_t rng = SEED;
+    char want[96];
+    snprintf(want, sizeof want, "Notify retry seq=1 in %lu ms: no complete reply within 5000 ms",
+             (unsigned long)hf_notify_backoff_ms(1, &rng));
+    line_is(0, want, true);
+    assert_int_equal(hft_lines()->line[0].t_us, 5000000u);
+    assert_true(F.streamed >= 5000u * 2000u); /* it kept reading until the deadline */
+    assert_true(hf_notify_pending(&N) == 1);
+}
+
 /* 40 events while the server refuses: 32 queued, 8 missed; the first delivered request says
  * missed 8, and 2 more missed while it is in flight travel in the next one. */
 static void test_overflow_missed(void **state) {
     static const script_t script[] = {
-        {C_REFUSE, 0, NULL, 0, 0},
-        {C_REFUSE, 0, NULL, 0, 0},
-        {C_OK, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 100, 0},
+        {C_REFUSE, 0, NULL, 0, 0, 0},
+        {C_REFUSE, 0, NULL, 0, 0, 0},
+        {C_OK, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 100, 0, 0},
     };
     setup(state, script, 3);
     for (uint32_t i = 1; i <= 40; i++) {
@@ -445,7 +478,7 @@ static void test_not_started_and_stop(void **state) {
     cfg.transport = NULL;
     assert_false(hf_notify_start(&idle, &cfg, 0));
     /* stop in the middle of an attempt closes its connection; the event stays queued */
-    static const script_t never[] = {{C_OK, 0, NULL, 0, 0}};
+    static const script_t never[] = {{C_OK, 0, NULL, 0, 0, 0}};
     setup(state, never, 1);
     assert_true(hf_notify_post(&N, HF_NOTIFY_PRESS, 1, hf_now_ms()));
     hft_run_ms(100);
@@ -466,6 +499,7 @@ int main(void) {
         BOTH(test_retry_schedule),
         BOTH(test_statuses),
         BOTH(test_timeouts),
+        BOTH(test_endless_body),
         BOTH(test_overflow_missed),
         BOTH(test_not_started_and_stop),
     };
