@@ -41,6 +41,7 @@ static struct {
     uint32_t epoch_us;
     uint64_t vnow_us;
     uint64_t wake_real_us, wake_v_us; /* paced: wall clock and virtual time at the last wake */
+    bool pace_running;                /* paced: the loop has slept once (start-up is not busy) */
     struct timespec t0;
     pin_t pins[NPINS];
     /* scenario */
@@ -73,10 +74,11 @@ static uint64_t real_elapsed_us(void) {
 
 /* Paced time reads the exact instant the loop woke for, plus the time the program has been
  * busy since, once that exceeds HF_SIM_PACE_SLACK_US: a program that keeps the loop from
- * sleeping (a blocking call) shows late, while the host's own wake-up latency does not. */
+ * sleeping (a blocking call) shows late, while the host's own wake-up latency, the start-up
+ * before the loop first sleeps and the host writing the program's output do not. */
 static uint64_t paced_now_us(void) {
     uint64_t busy = real_elapsed_us() - S.wake_real_us;
-    if (busy > HF_SIM_PACE_SLACK_US && S.wake_v_us + busy > S.vnow_us) {
+    if (S.pace_running && busy > HF_SIM_PACE_SLACK_US && S.wake_v_us + busy > S.vnow_us) {
         S.vnow_us = S.wake_v_us + busy;
     }
     return S.vnow_us;
@@ -353,6 +355,7 @@ static uint64_t pace_until(uint64_t target) {
     }
     S.wake_real_us = real_elapsed_us();
     S.wake_v_us = reached;
+    S.pace_running = true;
     return reached;
 }
 
@@ -436,6 +439,7 @@ void hf_port_delay_us(uint32_t us) {
 
 static void write_prefixed(FILE *f, const char *line, size_t len) {
     uint64_t us = hf_sim_elapsed_us();
+    uint64_t t0 = real_elapsed_us();
     if (hf__tui_active()) {
         char buf[160];
         snprintf(buf, sizeof buf, "[%llu.%03llu] %s%.*s", (unsigned long long)(us / 1000u),
@@ -448,6 +452,9 @@ static void write_prefixed(FILE *f, const char *line, size_t len) {
     fwrite(line, 1, len, f);
     fputc('\n', f);
     hf__posix_flush_line();
+    if (S.paced) { /* writing to a pipe may let its reader run first: host time, not busy */
+        S.wake_real_us += real_elapsed_us() - t0;
+    }
 }
 
 static void keep_line(const char *line, size_t len) {
@@ -530,6 +537,7 @@ void hf_sim_reset(bool virtual_time, uint32_t epoch_us) {
 
 void hf_sim_pace(bool on) {
     S.paced = on && S.virtual_time;
+    S.pace_running = false;
     S.wake_real_us = real_elapsed_us();
     S.wake_v_us = S.vnow_us;
 }

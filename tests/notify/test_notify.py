@@ -8,10 +8,11 @@
             fault's reason
   overflow  36 presses while the server hangs: 32 queued, exactly 4 missed, reported in the
             missed field of the first event delivered and by "Notify missed 4"
+  kinds     press-to-alert's presses, long press and reset arrive as those events
   led       a server that takes 10 s to answer: the LED and buzzer changes in the VCD are
             within 1 ms of the run without notify, and the printed lines are the same
 
-usage: test_notify.py faults|overflow|led PRESS_TO_ALERT NOTIFY
+usage: test_notify.py faults|overflow|kinds|led PRESS_TO_ALERT NOTIFY
 """
 import concurrent.futures
 import json
@@ -50,11 +51,14 @@ class Server:
             return [json.loads(line) for line in f]
 
 
-def scenario(d, name, press_ms, end_ms):
+def scenario(d, name, press_ms, end_ms, hold_ms=80, pin="GP14"):
+    """Presses of `pin` at press_ms, each held hold_ms (one number, or one per press)."""
+    holds = hold_ms if isinstance(hold_ms, list) else [hold_ms] * len(press_ms)
+    pins = pin if isinstance(pin, list) else [pin] * len(press_ms)
     path = os.path.join(d, f"{name}.scn")
     with open(path, "w") as f:
-        for t in press_ms:
-            f.write(f"{t} GP14 0\n{t + 80} GP14 1\n")
+        for t, h, p in zip(press_ms, holds, pins):
+            f.write(f"{t} {p} 0\n{t + h} {p} 1\n")
         f.write(f"end {end_ms}\n")
     return path
 
@@ -83,13 +87,15 @@ def unique(records):
     return out
 
 
-def check_delivered(records, n, out, problems, missed_first=0):
-    """Presses 1..n arrived exactly once (after duplicates), in order, and were reported sent."""
+def check_delivered(records, n, out, problems, missed_first=0, kinds=None):
+    """Events 1..n arrived exactly once (after duplicates), in order, and were reported sent:
+    presses counting 1..n, or the (event, count) pairs in `kinds`."""
     events = unique(records)
     if len({r["boot"] for r in records}) > 1:
         problems.append("records from more than one boot")
     got = [(r["seq"], r["count"], r["event"], r["device"]) for r in events]
-    want = [(k, k, "press", DEVICE) for k in range(1, n + 1)]
+    kinds = kinds or [("press", k) for k in range(1, n + 1)]
+    want = [(k, c, e, DEVICE) for k, (e, c) in enumerate(kinds, 1)]
     if got != want:
         problems.append(f"events (seq, count, event, device) after removing duplicates:\n"
                         f"    got  {got}\n    want {want}")
@@ -119,6 +125,29 @@ FAULTS = [
     ("none, example 10-notify", 1, [], 4000, None, False),
 ]
 PRESSES = [1000, 1500, 2000]
+
+
+def test_kinds(binaries):
+    """Presses, a long press and a reset of press-to-alert arrive as those events."""
+    with tempfile.TemporaryDirectory() as d:
+        server = Server(d, "kinds", [])
+        scn = scenario(d, "kinds", [1000, 1500, 2000, 3500], 5000, [80, 80, 1300, 80],
+                       ["GP14", "GP14", "GP14", "GP15"])
+        try:
+            out, err = run(binaries[0], scn, notify_args(server.url))
+        finally:
+            records = server.stop()
+    problems = []
+    kinds = [("press", 1), ("press", 2), ("press", 3), ("long_press", 3), ("reset", 0)]
+    check_delivered(records, len(kinds), out, problems, kinds=kinds)
+    uptimes = [r["uptime_ms"] for r in unique(records)]
+    if uptimes != sorted(uptimes) or len(set(uptimes)) != len(uptimes):
+        problems.append(f"uptime_ms {uptimes} do not increase")
+    if problems:
+        print("FAIL kinds:\n  " + "\n  ".join(problems) + "\n" + out + err)
+        return 1
+    print("ok   kinds: press, press, press, long_press, reset with their counts and uptimes")
+    return 0
 
 
 def one_fault(d, binaries, case):
@@ -220,7 +249,8 @@ def test_led(binaries):
 
 def main():
     what, binaries = sys.argv[1], sys.argv[2:4]
-    tests = {"faults": test_faults, "overflow": test_overflow, "led": test_led}
+    tests = {"faults": test_faults, "overflow": test_overflow, "led": test_led,
+             "kinds": test_kinds}
     return 1 if tests[what](binaries) else 0
 
 

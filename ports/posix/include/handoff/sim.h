@@ -63,8 +63,9 @@ void hf_sim_reset(bool virtual_time, uint32_t epoch_us);
  * sleeps last as long as they say, and watched sockets (hf_posix_watch) can wake it, yet timers
  * fire at their exact virtual instants, as in plain virtual time. The clock reads the instant
  * the loop woke for plus the time the program has been busy since, once that exceeds
- * HF_SIM_PACE_SLACK_US: a program that holds up the loop shows late in its pin changes, the
- * host's own wake-up latency does not. Call after hf_sim_reset(true, ...).
+ * HF_SIM_PACE_SLACK_US: a program that holds up the loop shows late in its pin changes; the
+ * host's own wake-up latency, the start-up before the loop first sleeps, and the time the host
+ * takes to write the program's lines do not. Call after hf_sim_reset(true, ...).
  */
 void hf_sim_pace(bool on);
 
