@@ -24,6 +24,19 @@ static struct {
 } watches[HF_POSIX_WATCH_MAX];
 static size_t n_watches;
 
+/* Index of fd's watch, or n_watches. */
+static size_t watch_find(int fd) {
+    size_t i = 0;
+    while (i < n_watches && watches[i].fd != fd) {
+        i++;
+    }
+    return i;
+}
+
+static void watch_remove(size_t i) {
+    watches[i] = watches[--n_watches];
+}
+
 bool hf_posix_watch(int fd, short events, hf_flag_t *flag) {
     hf_posix_unwatch(fd);
     if (n_watches == HF_POSIX_WATCH_MAX) {
@@ -37,11 +50,9 @@ bool hf_posix_watch(int fd, short events, hf_flag_t *flag) {
 }
 
 void hf_posix_unwatch(int fd) {
-    for (size_t i = 0; i < n_watches; i++) {
-        if (watches[i].fd == fd) {
-            watches[i] = watches[--n_watches];
-            return;
-        }
+    size_t i = watch_find(fd);
+    if (i < n_watches) {
+        watch_remove(i);
     }
 }
 
@@ -55,13 +66,10 @@ size_t hf__posix_watch_fill(struct pollfd *fds, size_t max) {
 
 void hf__posix_watch_done(const struct pollfd *fds, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        if (fds[i].revents != 0) {
-            for (size_t k = 0; k < n_watches; k++) {
-                if (watches[k].fd == fds[i].fd) {
-                    hf_flag_set(watches[k].flag);
-                }
-            }
-            hf_posix_unwatch(fds[i].fd);
+        size_t k = watch_find(fds[i].fd);
+        if (fds[i].revents != 0 && k < n_watches) {
+            hf_flag_set(watches[k].flag);
+            watch_remove(k);
         }
     }
 }
