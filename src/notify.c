@@ -293,6 +293,10 @@ bool hf_notify_start(hf_notify_t *n, const hf_notify_cfg_t *cfg, hf_ticks_ms_t n
     if (n->cfg.response_ms == 0u) {
         n->cfg.response_ms = HF_CFG_NOTIFY_RESPONSE_MS;
     }
+    if (n->cfg.connect_ms > HF_NOTIFY_TIMEOUT_MAX_MS ||
+        n->cfg.response_ms > HF_NOTIFY_TIMEOUT_MAX_MS) {
+        return false;
+    }
     /* The longest request there can be must fit, so that no event fails later for size. */
     static const hf_notify_event_t longest = {UINT32_MAX, UINT32_MAX, UINT32_MAX,
                                               HF_NOTIFY_LONG_PRESS};

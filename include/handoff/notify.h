@@ -96,6 +96,9 @@ typedef enum {
     HF_NOTIFY_LONG_PRESS, /**< "long_press" */
 } hf_notify_kind_t;
 
+/** Longest time-out (ms): half the microsecond tick's period. */
+#define HF_NOTIFY_TIMEOUT_MAX_MS 2147483u
+
 /** Longest device name (bytes). */
 #define HF_NOTIFY_DEVICE_MAX 32u
 
@@ -108,7 +111,7 @@ typedef struct {
     const char *device;        /**< the device's name in the body, 1..HF_NOTIFY_DEVICE_MAX */
     uint32_t boot_id;          /**< chosen at boot (random): with seq, names an event */
     uint32_t seed;             /**< seed of the backoff jitter; 0 takes a fixed one */
-    uint32_t connect_ms;       /**< connect time-out; 0: HF_CFG_NOTIFY_CONNECT_MS */
+    uint32_t connect_ms;       /**< connect time-out, up to HF_NOTIFY_TIMEOUT_MAX_MS; 0: default */
     uint32_t response_ms;      /**< time-out for the whole reply after connecting; 0: default */
 } hf_notify_cfg_t;
 
@@ -152,7 +155,8 @@ typedef struct {
  * @param now_ms the millisecond tick that uptime_ms counts from (hf_now_ms())
  * @return false when @p cfg is unusable (no transport, device name empty or too long, or the
  *         longest request does not fit HF_CFG_NOTIFY_REQUEST_MAX, host or path has a space
- *         or a control character) or the task cannot start.
+ *         or a control character, a time-out is over HF_NOTIFY_TIMEOUT_MAX_MS) or the task
+ *         cannot start.
  */
 bool hf_notify_start(hf_notify_t *n, const hf_notify_cfg_t *cfg, hf_ticks_ms_t now_ms);
 

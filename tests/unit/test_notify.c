@@ -472,6 +472,9 @@ static void test_not_started_and_stop(void **state) {
     cfg.path = "/a b";
     assert_false(hf_notify_start(&idle, &cfg, 0));
     cfg.path = "/";
+    cfg.response_ms = HF_NOTIFY_TIMEOUT_MAX_MS + 1u; /* the tick could not hold its deadline */
+    assert_false(hf_notify_start(&idle, &cfg, 0));
+    cfg.response_ms = HF_NOTIFY_TIMEOUT_MAX_MS;
     cfg.host = "";
     assert_true(hf_notify_start(&idle, &cfg, 0)); /* an empty Host is allowed (HTTP/1.1 5.4) */
     hf_notify_stop(&idle);
