@@ -44,6 +44,7 @@ class Server:
     def stop(self):
         self.p.terminate()
         self.p.wait(timeout=10)
+        self.p.stdout.close()
         self.log.close()
         if not os.path.exists(self.record):
             return []
