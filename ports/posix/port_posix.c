@@ -337,20 +337,19 @@ static void virtual_advance(uint64_t target) {
 }
 
 /* Paced time: wait until the wall clock reaches virtual time `target` (the two start together)
- * or something wakes the loop first: a post, an interrupt, a watched socket. @return the
- * virtual time reached: `target`, or the wall-clock instant of an earlier wake. */
+ * or something wakes the loop first: a post, an interrupt, a watched socket. Sockets are polled
+ * even when there is nothing to wait for, so that a loop running behind still sees them.
+ * @return the virtual time reached: `target` (or later, when the program is late), or the
+ * wall-clock instant of an earlier wake. */
 static uint64_t pace_until(uint64_t target) {
     uint64_t now = paced_now_us();
-    uint64_t reached = target;
-    if (now >= target) {
-        reached = now;
-    } else {
-        uint64_t real = real_elapsed_us();
-        if (real < target && hf__posix_poll(target - real, true, -1, NULL)) {
-            real = real_elapsed_us();
-            if (real < target) {
-                reached = real > now ? real : now;
-            }
+    uint64_t reached = now >= target ? now : target;
+    uint64_t real = real_elapsed_us();
+    uint64_t wait = real < reached ? reached - real : 0u;
+    if (hf__posix_poll(wait, true, -1, NULL) && wait > 0u) {
+        real = real_elapsed_us();
+        if (real < reached) {
+            reached = real > now ? real : now;
         }
     }
     S.wake_real_us = real_elapsed_us();
