@@ -37,10 +37,9 @@ typedef struct {
 
 /**
  * Parse scenario file @p path. A file that starts with '$' is read as a VCD (IEEE 1364, e.g. a
- * PulseView export or a --vcd of an earlier run): the changes of its 1-bit signals named GP0..GP29
- * are replayed, and the run ends at its last timestamp. On error writes "PATH:LINE: reason" into @p
- * err and returns false;
- * @p sc is then empty.
+ * PulseView export or a --vcd of an earlier run): the changes of its 1-bit signals named
+ * GP0..GP29 are replayed, and the run ends at its last timestamp. On error writes
+ * "PATH:LINE: reason" into @p err and returns false; @p sc is then empty.
  */
 bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t errlen);
 
