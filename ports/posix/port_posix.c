@@ -438,7 +438,7 @@ void hf_port_delay_us(uint32_t us) {
 
 static void write_prefixed(FILE *f, const char *line, size_t len) {
     uint64_t us = hf_sim_elapsed_us();
-    uint64_t t0 = real_elapsed_us();
+    uint64_t t0 = S.paced ? real_elapsed_us() : 0u;
     if (hf__tui_active()) {
         char buf[160];
         snprintf(buf, sizeof buf, "[%llu.%03llu] %s%.*s", (unsigned long long)(us / 1000u),
