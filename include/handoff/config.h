@@ -36,4 +36,46 @@
 #endif
 #endif
 
+/* ---- notify (HTTP) -------------------------------------------------------------------------- */
+
+/** Longest status, header, chunk-size or trailer line the HTTP parser takes, CRLF included. */
+#ifndef HF_CFG_HTTP_LINE_MAX
+#define HF_CFG_HTTP_LINE_MAX 256u
+#endif
+
+/** Most header plus trailer lines in one HTTP response; more is malformed. */
+#ifndef HF_CFG_HTTP_HEADERS_MAX
+#define HF_CFG_HTTP_HEADERS_MAX 64u
+#endif
+
+/** Events the notify outbox holds awaiting delivery (the one in flight included). */
+#ifndef HF_CFG_NOTIFY_OUTBOX
+#define HF_CFG_NOTIFY_OUTBOX 32u
+#endif
+
+/** Bytes for one notify request (headers and body); hf_notify_start() checks the longest fits. */
+#ifndef HF_CFG_NOTIFY_REQUEST_MAX
+#define HF_CFG_NOTIFY_REQUEST_MAX 1024u
+#endif
+
+/** Default time-out for a notify connection to be established, in ms. */
+#ifndef HF_CFG_NOTIFY_CONNECT_MS
+#define HF_CFG_NOTIFY_CONNECT_MS 3000u
+#endif
+
+/** Default time-out for the whole reply once the request is sent, in ms. */
+#ifndef HF_CFG_NOTIFY_RESPONSE_MS
+#define HF_CFG_NOTIFY_RESPONSE_MS 5000u
+#endif
+
+/** First retry delay after a failed notify attempt, in ms; it doubles with each failure. */
+#ifndef HF_CFG_NOTIFY_BACKOFF_MIN_MS
+#define HF_CFG_NOTIFY_BACKOFF_MIN_MS 250u
+#endif
+
+/** Longest retry delay, in ms. */
+#ifndef HF_CFG_NOTIFY_BACKOFF_MAX_MS
+#define HF_CFG_NOTIFY_BACKOFF_MAX_MS 30000u
+#endif
+
 #endif

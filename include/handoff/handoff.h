@@ -6,9 +6,11 @@
 #define HANDOFF_H
 
 #include "config.h"
+#include "http.h"
 #include "input.h"
 #include "isr.h"
 #include "loop.h"
+#include "notify.h"
 #include "output.h"
 #include "port.h"
 #include "print.h"

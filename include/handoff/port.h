@@ -127,6 +127,8 @@ void hf_board_label(hf_pin_t pin, const char *label);
  * simulator's screen); boards without a display ignore it. Loop only. */
 void hf_board_show(const char *fmt, ...) HF__PORT_PRINTF(1, 2);
 
+/* A board with a network also provides hf_board_notify() (notify.h): where notifications go. */
+
 /** Parse a pin name ("GP14", "LED"). @return the pin, or HF_PIN_NONE. @isr_ok */
 hf_pin_t hf_pin_parse(const char *name);
 

@@ -5,6 +5,7 @@
 #include "cm_internal.h"
 #include "handoff/config.h"
 #include "handoff/cortexm.h"
+#include "handoff/notify.h"
 #include "handoff/port.h"
 
 static struct {
@@ -106,4 +107,10 @@ void hf_board_label(hf_pin_t pin, const char *label) {
 
 void hf_board_show(const char *fmt, ...) {
     (void)fmt;
+}
+
+/* No network on these boards: notifications stay off. */
+bool hf_board_notify(hf_notify_cfg_t *cfg) {
+    (void)cfg;
+    return false;
 }

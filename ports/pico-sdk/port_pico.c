@@ -18,6 +18,7 @@
 #include "pico/cyw43_arch.h"
 #endif
 
+#include "handoff/notify.h"
 #include "handoff/port.h"
 
 /* ---- time ----------------------------------------------------------------------------------- */
@@ -343,4 +344,10 @@ void hf_board_label(hf_pin_t pin, const char *label) {
 
 void hf_board_show(const char *fmt, ...) {
     (void)fmt;
+}
+
+/* Notifications need the Wi-Fi transport; until it is configured they stay off. */
+bool hf_board_notify(hf_notify_cfg_t *cfg) {
+    (void)cfg;
+    return false;
 }

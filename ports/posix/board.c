@@ -42,7 +42,8 @@ static atomic_int quit_requested;
 
 static void usage(FILE *f) {
     fprintf(f,
-            "usage: %s [--scenario FILE] [--vcd FILE] [--svg FILE] [--epoch-us N]\n"
+            "usage: %s [--scenario FILE [--realtime]] [--vcd FILE] [--svg FILE] [--epoch-us N]\n"
+            "          [--notify-url http://HOST[:PORT]/PATH [--device NAME]]\n"
             "\n"
             "Runs on the handoff host board: virtual pins GP0..GP29 and LED, whose interrupts\n"
             "are delivered by a signal handler that preempts the program like a real ISR.\n"
@@ -57,6 +58,13 @@ static void usage(FILE *f) {
             "                   printed line as a labelled marker\n"
             "  --epoch-us N     start the 32-bit microsecond tick at N (default 0) to run across\n"
             "                   the wrap; printed times stay relative to the start\n"
+            "  --realtime       with --scenario: wait for the wall clock, so that sockets and a\n"
+            "                   scenario combine; timers still fire at their exact times, and a\n"
+            "                   program that holds up the loop more than 1 ms shows late\n"
+            "  --notify-url URL POST an event to http://HOST[:PORT]/PATH for each press (programs\n"
+            "                   that notify); HOST is resolved at start. Needs real time: no\n"
+            "                   --scenario, or --scenario with --realtime\n"
+            "  --device NAME    the device name in notifications (default pico)\n"
             "  -h, --help       this text\n"
             "\n"
             "Scenario format: one event per line, '#' starts a comment, blank lines ignored:\n"
@@ -240,7 +248,7 @@ static uint32_t parse_epoch(const char *s) {
 void hf_board_init(int argc, char **argv) {
     const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
     B.prog = argc > 0 ? (slash != NULL ? slash + 1 : argv[0]) : "handoff";
-    const char *scenario = NULL;
+    const char *scenario = NULL, *notify_url = NULL, *device = NULL;
     uint32_t epoch = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -249,9 +257,14 @@ void hf_board_init(int argc, char **argv) {
             exit(0);
         }
         const char *val = NULL;
-        const char *names[] = {"--scenario", "--vcd", "--epoch-us", "--svg"};
+        if (strcmp(a, "--realtime") == 0) {
+            B.realtime = true;
+            continue;
+        }
+        const char *names[] = {"--scenario", "--vcd",        "--epoch-us",
+                               "--svg",      "--notify-url", "--device"};
         int which = -1;
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < (int)(sizeof names / sizeof names[0]); k++) {
             size_t l = strlen(names[k]);
             if (strncmp(a, names[k], l) == 0 && (a[l] == '\0' || a[l] == '=')) {
                 which = k;
@@ -278,8 +291,31 @@ void hf_board_init(int argc, char **argv) {
         case 3:
             B.svg_path = val;
             break;
+        case 4:
+            notify_url = val;
+            break;
+        case 5:
+            device = val;
+            break;
         default:
             die_usage(a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", a);
+        }
+    }
+    if (B.realtime && scenario == NULL) {
+        die_usage("%s needs --scenario (without one the board runs in real time)", "--realtime");
+    }
+    if (device != NULL && notify_url == NULL) {
+        die_usage("%s needs --notify-url", "--device");
+    }
+    if (notify_url != NULL && scenario != NULL && !B.realtime) {
+        die_usage("%s with --scenario needs --realtime (sockets run in wall-clock time)",
+                  "--notify-url");
+    }
+    if (notify_url != NULL) {
+        char err[1024];
+        if (!hf__posix_notify_setup(notify_url, device != NULL ? device : "pico", err,
+                                    sizeof err)) {
+            die_usage("%s", err);
         }
     }
     if (scenario != NULL) {
@@ -300,9 +336,12 @@ void hf_board_init(int argc, char **argv) {
     hf_sim_keep_lines(B.svg_path != NULL);
     hf_loop_init();
     if (scenario != NULL) {
-        static char outbuf[1 << 16];
-        setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+        if (!B.realtime) { /* paced time flushes each line as it happens */
+            static char outbuf[1 << 16];
+            setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+        }
         hf_sim_play(&B.sc, NULL);
+        hf_sim_pace(B.realtime);
     } else {
         B.realtime = true;
         struct sigaction sa;

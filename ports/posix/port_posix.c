@@ -37,8 +37,11 @@ typedef struct {
 
 static struct {
     bool virtual_time;
+    bool paced; /* virtual time that waits for the wall clock (--realtime with --scenario) */
     uint32_t epoch_us;
     uint64_t vnow_us;
+    uint64_t wake_real_us, wake_v_us; /* paced: wall clock and virtual time at the last wake */
+    bool pace_running;                /* paced: the loop has slept once (start-up is not busy) */
     struct timespec t0;
     pin_t pins[NPINS];
     /* scenario */
@@ -69,8 +72,23 @@ static uint64_t real_elapsed_us(void) {
     return (uint64_t)(s * 1000000 + ns / 1000);
 }
 
+/* Paced time reads the exact instant the loop woke for, plus the time the program has been
+ * busy since, once that exceeds HF_SIM_PACE_SLACK_US: a program that keeps the loop from
+ * sleeping (a blocking call) shows late, while the host's own wake-up latency, the start-up
+ * before the loop first sleeps and the host writing the program's output do not. */
+static uint64_t paced_now_us(void) {
+    uint64_t busy = real_elapsed_us() - S.wake_real_us;
+    if (S.pace_running && busy > HF_SIM_PACE_SLACK_US && S.wake_v_us + busy > S.vnow_us) {
+        S.vnow_us = S.wake_v_us + busy;
+    }
+    return S.vnow_us;
+}
+
 uint64_t hf_sim_elapsed_us(void) {
-    return S.virtual_time ? S.vnow_us : real_elapsed_us();
+    if (!S.virtual_time) {
+        return real_elapsed_us();
+    }
+    return S.paced ? paced_now_us() : S.vnow_us;
 }
 
 hf_ticks_us_t hf_port_now_us(void) {
@@ -301,7 +319,9 @@ static void virtual_advance(uint64_t target) {
     const hf_scenario_t *sc = S.sc;
     while (sc != NULL && S.next_ev < sc->n && sc->ev[S.next_ev].t_us <= target) {
         const hf_sim_event_t *e = &sc->ev[S.next_ev++];
-        S.vnow_us = e->t_us;
+        if (e->t_us > S.vnow_us) { /* paced time may already be past it: deliver it late */
+            S.vnow_us = e->t_us;
+        }
         hf_sim_drive(e->pin, e->level);
     }
     if (sc != NULL && target > sc->end_us) {
@@ -311,25 +331,56 @@ static void virtual_advance(uint64_t target) {
         }
         exit(0);
     }
-    S.vnow_us = target;
+    if (target > S.vnow_us) {
+        S.vnow_us = target;
+    }
+}
+
+/* Paced time: wait until the wall clock reaches virtual time `target` (the two start together)
+ * or something wakes the loop first: a post, an interrupt, a watched socket. Sockets are polled
+ * even when there is nothing to wait for, so that a loop running behind still sees them.
+ * @return the virtual time reached: `target` (or later, when the program is late), or the
+ * wall-clock instant of an earlier wake. */
+static uint64_t pace_until(uint64_t target) {
+    uint64_t now = paced_now_us();
+    uint64_t reached = now >= target ? now : target;
+    uint64_t real = real_elapsed_us();
+    uint64_t wait = real < reached ? reached - real : 0u;
+    if (hf__posix_poll(wait, true, -1, NULL) && wait > 0u) {
+        real = real_elapsed_us();
+        if (real < reached) {
+            reached = real > now ? real : now;
+        }
+    }
+    S.wake_real_us = real_elapsed_us();
+    S.wake_v_us = reached;
+    S.pace_running = true;
+    return reached;
 }
 
 static void virtual_sleep(hf_ticks_us_t deadline, bool has_deadline) {
     const hf_scenario_t *sc = S.sc;
     bool has_ev = sc != NULL && S.next_ev < sc->n;
+    uint64_t target;
     if (has_ev && (!has_deadline || sc->ev[S.next_ev].t_us <= S.vnow_us + until_us(deadline))) {
         /* The next edge comes first: stand at its time and deliver all edges of that instant. */
-        virtual_advance(sc->ev[S.next_ev].t_us);
-        return;
-    }
-    if (!has_deadline) {
+        target = sc->ev[S.next_ev].t_us;
+    } else if (!has_deadline) {
         if (sc == NULL) {
             fprintf(stderr, "virtual time: the loop waits for an event that can never come\n");
             abort();
         }
-        virtual_advance(sc->end_us + 1u); /* nothing left to happen: the run is over */
+        target = sc->end_us + 1u; /* nothing left to happen: the run is over */
+    } else {
+        target = S.vnow_us + until_us(deadline);
     }
-    virtual_advance(S.vnow_us + until_us(deadline));
+    if (S.paced) {
+        if (sc != NULL && target > sc->end_us + 1u) {
+            target = sc->end_us + 1u; /* do not wait past the end */
+        }
+        target = pace_until(target);
+    }
+    virtual_advance(target);
 }
 
 void hf_port_sleep(hf_ticks_us_t deadline, bool has_deadline) {
@@ -343,23 +394,31 @@ void hf_port_sleep(hf_ticks_us_t deadline, bool has_deadline) {
     hf__posix_real_sleep(deadline, has_deadline);
 }
 
-/* Real time: block in ppoll() on the wake pipe (and the terminal, when interactive). */
-void hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *extra_ready) {
-    struct pollfd fds[2] = {{wake_pipe[0], POLLIN, 0}, {extra_fd, POLLIN, 0}};
-    nfds_t nfds = extra_fd >= 0 ? 2u : 1u;
+/* Block in ppoll() on the wake pipe, the terminal (when interactive) and the watched sockets
+ * (hf_posix_watch). */
+bool hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *extra_ready) {
+    struct pollfd fds[2u + HF_POSIX_WATCH_MAX] = {{wake_pipe[0], POLLIN, 0}, {extra_fd, POLLIN, 0}};
+    size_t nw = hf__posix_watch_fill(fds + 2, HF_POSIX_WATCH_MAX);
+    int r = 1; /* a pending wake counts as an early return */
     atomic_store(&sleeping, 1);
     if (!atomic_exchange(&wake_pending, 0)) {
-        /* ppoll() rather than poll(): microsecond time-outs, not milliseconds. */
+        /* ppoll() rather than poll(): microsecond time-outs, not milliseconds. A negative fd
+         * (no terminal) is skipped by ppoll. */
         struct timespec ts = {(time_t)(timeout_us / 1000000u),
                               (long)(timeout_us % 1000000u) * 1000};
-        int r = ppoll(fds, nfds, has_timeout ? &ts : NULL, NULL);
-        if (r > 0 && extra_ready != NULL && (fds[1].revents & (POLLIN | POLLHUP))) {
+        r = ppoll(fds, (nfds_t)(2u + nw), has_timeout ? &ts : NULL, NULL);
+        if (r > 0 && extra_ready != NULL && extra_fd >= 0 &&
+            (fds[1].revents & (POLLIN | POLLHUP))) {
             *extra_ready = true;
+        }
+        if (r > 0) {
+            hf__posix_watch_done(fds + 2, nw);
         }
     }
     atomic_store(&sleeping, 0);
     atomic_store(&wake_pending, 0);
     wake_pipe_drain();
+    return r != 0;
 }
 
 void hf_port_delay_us(uint32_t us) {
@@ -379,6 +438,7 @@ void hf_port_delay_us(uint32_t us) {
 
 static void write_prefixed(FILE *f, const char *line, size_t len) {
     uint64_t us = hf_sim_elapsed_us();
+    uint64_t t0 = S.paced ? real_elapsed_us() : 0u;
     if (hf__tui_active()) {
         char buf[160];
         snprintf(buf, sizeof buf, "[%llu.%03llu] %s%.*s", (unsigned long long)(us / 1000u),
@@ -391,6 +451,9 @@ static void write_prefixed(FILE *f, const char *line, size_t len) {
     fwrite(line, 1, len, f);
     fputc('\n', f);
     hf__posix_flush_line();
+    if (S.paced) { /* writing to a pipe may let its reader run first: host time, not busy */
+        S.wake_real_us += real_elapsed_us() - t0;
+    }
 }
 
 static void keep_line(const char *line, size_t len) {
@@ -453,8 +516,10 @@ void hf_sim_reset(bool virtual_time, uint32_t epoch_us) {
     wake_pipe_drain();
     atomic_store(&wake_pending, 0);
     S.virtual_time = virtual_time;
+    S.paced = false;
     S.epoch_us = epoch_us;
     S.vnow_us = 0;
+    S.wake_real_us = S.wake_v_us = 0;
     clock_gettime(CLOCK_MONOTONIC, &S.t0);
     memset(S.pins, 0, sizeof S.pins);
     S.sc = NULL;
@@ -467,6 +532,13 @@ void hf_sim_reset(bool virtual_time, uint32_t epoch_us) {
     atomic_store(&S.latch_tail, 0u);
     atomic_store(&S.irqs, 0u);
     atomic_store(&S.lost, 0u);
+}
+
+void hf_sim_pace(bool on) {
+    S.paced = on && S.virtual_time;
+    S.pace_running = false;
+    S.wake_real_us = real_elapsed_us();
+    S.wake_v_us = S.vnow_us;
 }
 
 void hf_sim_play(const hf_scenario_t *sc, void (*on_end)(void)) {

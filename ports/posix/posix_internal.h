@@ -9,8 +9,22 @@
 
 #include "handoff/port.h"
 
-/* Block until woken, a signal, `extra_fd` readable (sets *extra_ready) or the time-out. */
-void hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *extra_ready);
+/* Block until woken, a signal, `extra_fd` readable (sets *extra_ready), a watched socket ready
+ * (its flag is set) or the time-out. @return false when the time-out ended it. */
+bool hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *extra_ready);
+
+/* Most sockets watched at once (hf_posix_watch). */
+#define HF_POSIX_WATCH_MAX 8u
+
+struct pollfd;
+/* The watched sockets into fds[0..max). @return how many. */
+size_t hf__posix_watch_fill(struct pollfd *fds, size_t max);
+/* After ppoll(): set the flag of each watched socket that is ready, and stop watching it. */
+void hf__posix_watch_done(const struct pollfd *fds, size_t n);
+
+/* --notify-url and --device (net.c): check the URL and resolve its host now, before the loop
+ * starts. @return false with "reason" in err. */
+bool hf__posix_notify_setup(const char *url, const char *device, char *err, size_t errlen);
 
 /* Real-time sleep of the board (board.c): handles the terminal and scheduled key presses. */
 void hf__posix_real_sleep(hf_ticks_us_t deadline, bool has_deadline);

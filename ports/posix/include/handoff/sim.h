@@ -37,9 +37,9 @@ typedef struct {
 
 /**
  * Parse scenario file @p path. A file that starts with '$' is read as a VCD (IEEE 1364, e.g. a
- * PulseView export or a --vcd of an earlier run): the changes of its 1-bit signals named GP0..GP29
- * are replayed, and the run ends at its last timestamp. On error writes "PATH:LINE: reason" into @p err and returns false;
- * @p sc is then empty.
+ * PulseView export or a --vcd of an earlier run): the changes of its 1-bit signals named
+ * GP0..GP29 are replayed, and the run ends at its last timestamp. On error writes
+ * "PATH:LINE: reason" into @p err and returns false; @p sc is then empty.
  */
 bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t errlen);
 
@@ -53,6 +53,20 @@ void hf_scenario_free(hf_scenario_t *sc);
 /** Reset the board: all pins unconfigured, time 0 (virtual when @p virtual_time), the
  * microsecond tick starting at @p epoch_us, no scenario, no recorded changes. */
 void hf_sim_reset(bool virtual_time, uint32_t epoch_us);
+
+/** Paced virtual time lets the program fall behind by this much (us) before its clock shows it. */
+#define HF_SIM_PACE_SLACK_US 1000u
+
+/**
+ * Pace virtual time by the wall clock (the host board's --realtime with --scenario): the loop's
+ * sleeps last as long as they say, and watched sockets (hf_posix_watch) can wake it, yet timers
+ * fire at their exact virtual instants, as in plain virtual time. The clock reads the instant
+ * the loop woke for plus the time the program has been busy since, once that exceeds
+ * HF_SIM_PACE_SLACK_US: a program that holds up the loop shows late in its pin changes; the
+ * host's own wake-up latency, the start-up before the loop first sleeps, and the time the host
+ * takes to write the program's lines do not. Call after hf_sim_reset(true, ...).
+ */
+void hf_sim_pace(bool on);
 
 /** Play scenario @p sc (not copied: it must outlive the run) in virtual time; when time would
  * pass its end, @p on_end is called (it must not return; NULL: exit(0)). */
