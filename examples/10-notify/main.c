@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
     hf_board_label(BUTTON, "button");
     hf_notify_cfg_t target;
     if (!hf_board_notify(&target)) {
-        hf_print("Notify off: start with --notify-url http://HOST:PORT/PATH");
+        hf_print("Notify off: no target (host: --notify-url URL; Pico W: WIFI_SSID, NOTIFY_URL)");
     } else if (!hf_notify_start(&notify, &target, hf_now_ms())) {
         hf_log("Notify: cannot start (device name or URL too long)");
     } else {

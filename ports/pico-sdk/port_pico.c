@@ -346,8 +346,11 @@ void hf_board_show(const char *fmt, ...) {
     (void)fmt;
 }
 
-/* Notifications need the Wi-Fi transport; until it is configured they stay off. */
+#if !HF_PICO_WIFI
+/* Built without WIFI_SSID (or for a board without Wi-Fi): notifications stay off. With it,
+ * net_lwip.c provides this. */
 bool hf_board_notify(hf_notify_cfg_t *cfg) {
     (void)cfg;
     return false;
 }
+#endif
