@@ -425,6 +425,8 @@ static bool take_signal(void) {
 
 /* The loop proper. With has_limit, returns once nothing is due at or before limit. */
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
+    hf_ticks_us_t now = 0;
+    bool now_fresh = false; /* now is the end of the last task step, read moments ago */
     for (;;) {
         if (atomic_load_explicit(&g_stop, memory_order_acquire) != 0u) {
             atomic_store(&g_stop, 0u);
@@ -432,13 +434,17 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
         }
         if (hf__defer_run() > 0) {
             L.progress = true;
+            now_fresh = false; /* deferred calls take their own time */
         }
         bool signalled = take_signal();
         if (signalled || L.progress) {
             L.progress = false;
             wait_all_to_ready();
         }
-        hf_ticks_us_t now = hf_port_now_us();
+        if (!now_fresh) {
+            now = hf_port_now_us();
+        }
+        now_fresh = false;
         (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
         /* Run only what was due by the limit. */
         expire_timers(has_limit && hf_ticks_diff(now, limit) > 0 ? limit : now);
@@ -448,6 +454,7 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             for (uint32_t n = L.ready_n; n > 0 && L.ready_head != NULL; n--) {
                 now = run_step(ready_pop(), now);
             }
+            now_fresh = true;
             continue;
         }
         if (L.progress || atomic_load_explicit(&g_signal, memory_order_seq_cst) != 0u) {
