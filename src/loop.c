@@ -125,7 +125,7 @@ static bool heap_before(const hf_task_t *a, const hf_task_t *b) {
 
 static void heap_place(uint32_t i, hf_task_t *t) {
     L.heap[i] = t;
-    t->heap_pos = (uint16_t)(i + 1u);
+    t->heap_pos = (hf__heap_pos_t)(i + 1u);
 }
 
 static void heap_sift_up(uint32_t i) {
@@ -291,8 +291,8 @@ hf_ticks_us_t hf_now_us(void) {
     return hf_port_now_us();
 }
 
-hf_ticks_ms_t hf_now_ms(void) {
-    hf_ticks_us_t now = hf_port_now_us();
+/* Bring the millisecond tick up to the microsecond tick @p now (read by the caller). */
+static hf_ticks_ms_t ms_advance(hf_ticks_us_t now) {
     if (!L.ms_started) {
         L.ms_started = true;
         L.ms_last_us = now;
@@ -307,6 +307,10 @@ hf_ticks_ms_t hf_now_ms(void) {
     L.ms += L.ms_rem_us / 1000u;
     L.ms_rem_us %= 1000u;
     return L.ms;
+}
+
+hf_ticks_ms_t hf_now_ms(void) {
+    return ms_advance(hf_port_now_us());
 }
 
 /* ---- the loop ------------------------------------------------------------------------------- */
@@ -338,16 +342,17 @@ static void report_hog(hf_task_t *t, uint32_t us) {
            (unsigned long)(HF_CFG_HOG_US / 1000u), (unsigned long)(HF_CFG_HOG_US % 1000u));
 }
 
-/* Run one step of t and file it according to what it awaits next. */
-static void run_step(hf_task_t *t) {
+/* Run one step of t, which starts at tick t0, and file it according to what it awaits next.
+ * @return the tick at which the step ended (the next step's start: one clock read per step). */
+static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
     t->state = HF__ST_RUNNING;
     L.current = t;
-    hf_ticks_us_t t0 = hf_port_now_us();
     int r = t->fn(t);
     while (r == HF__AGAIN && !(t->flags & HF__F_CANCEL_REQ)) {
         r = t->fn(t);
     }
-    uint32_t took = hf_port_now_us() - t0;
+    hf_ticks_us_t t1 = hf_port_now_us();
+    uint32_t took = t1 - t0;
     L.current = NULL;
     if (took > HF_CFG_HOG_US && !(t->flags & HF__F_HOG_REPORTED)) {
         report_hog(t, took);
@@ -360,7 +365,7 @@ static void run_step(hf_task_t *t) {
         } else {
             task_run_cleanup(t);
         }
-        return;
+        return t1;
     }
     if (r == HF__WAIT_IDLE) {
         r = HF__WAIT;
@@ -390,6 +395,7 @@ static void run_step(hf_task_t *t) {
         task_finish(t);
         break;
     }
+    return t1;
 }
 
 /* Move every task whose deadline has come to the ready queue. */
@@ -419,6 +425,8 @@ static bool take_signal(void) {
 
 /* The loop proper. With has_limit, returns once nothing is due at or before limit. */
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
+    hf_ticks_us_t now = 0;
+    bool now_fresh = false; /* now is the end of the last task step, read moments ago */
     for (;;) {
         if (atomic_load_explicit(&g_stop, memory_order_acquire) != 0u) {
             atomic_store(&g_stop, 0u);
@@ -426,37 +434,40 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
         }
         if (hf__defer_run() > 0) {
             L.progress = true;
+            now_fresh = false; /* deferred calls take their own time */
         }
         bool signalled = take_signal();
         if (signalled || L.progress) {
             L.progress = false;
             wait_all_to_ready();
         }
-        hf_ticks_us_t now = hf_port_now_us();
-        (void)hf_now_ms(); /* keep the millisecond tick in step with every wrap */
-        if (has_limit && hf_ticks_diff(now, limit) > 0) {
-            now = limit; /* run only what was due by the limit */
+        if (!now_fresh) {
+            now = hf_port_now_us();
         }
-        expire_timers(now);
+        now_fresh = false;
+        (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
+        /* Run only what was due by the limit. */
+        expire_timers(has_limit && hf_ticks_diff(now, limit) > 0 ? limit : now);
         if (L.ready_head != NULL) {
             /* One round: each task that is ready now runs once; tasks made ready during the
              * round (a yield, a start) wait for the next one, after timers and signals. */
             for (uint32_t n = L.ready_n; n > 0 && L.ready_head != NULL; n--) {
-                run_step(ready_pop());
+                now = run_step(ready_pop(), now);
             }
+            now_fresh = true;
             continue;
         }
         if (L.progress || atomic_load_explicit(&g_signal, memory_order_seq_cst) != 0u) {
             continue;
         }
-        if (has_limit && hf_ticks_reached(hf_port_now_us(), limit)) {
+        /* Nothing ran since now was read: it is still the time to judge by. */
+        if (has_limit && hf_ticks_reached(now, limit)) {
             return false;
         }
         /* With no timer, still wake within half the tick period, so that hf_now_ms() sees
          * every wrap of the microsecond counter. */
         bool has_deadline = true;
-        hf_ticks_us_t deadline =
-            L.heap_n > 0 ? L.heap[0]->deadline : hf_ticks_add(hf_port_now_us(), INT32_MAX);
+        hf_ticks_us_t deadline = L.heap_n > 0 ? L.heap[0]->deadline : hf_ticks_add(now, INT32_MAX);
         if (has_limit && (!has_deadline || hf_ticks_diff(limit, deadline) < 0)) {
             deadline = limit;
             has_deadline = true;

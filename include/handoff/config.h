@@ -11,7 +11,7 @@
 #endif
 
 /** Most tasks alive at once; sizes the timer heap (one pointer each). hf_task_start() refuses more.
- */
+ * Above 65535, each hf_task_t keeps a 32-bit heap position instead of a 16-bit one. */
 #ifndef HF_CFG_MAX_TASKS
 #define HF_CFG_MAX_TASKS 16u
 #endif

@@ -51,20 +51,27 @@
 
 typedef struct hf_task hf_task_t;
 
+/* 1 + a task's index in the timer heap: 16 bits unless more tasks are configured. */
+#if HF_CFG_MAX_TASKS > 65535u
+typedef uint32_t hf__heap_pos_t;
+#else
+typedef uint16_t hf__heap_pos_t;
+#endif
+
 /** A task's step function: built with HF_TASK_BEGIN ... HF_TASK_END, returns an HF__ code. */
 typedef int (*hf_task_fn_t)(hf_task_t *self);
 
 /** A task: scheduling state only; treat the fields as private. */
 struct hf_task {
-    hf_task_fn_t fn;        /**< step function */
-    const char *name;       /**< for reports (hog detection) */
-    hf_task_t *next;        /**< link in the ready queue or the wait list */
-    hf_ticks_us_t deadline; /**< wake-up tick while in the timer heap */
-    uint32_t seq;           /**< timer order among equal deadlines (first armed, first run) */
-    uint16_t pc;            /**< resume point: a source line, 0 at start */
-    uint16_t heap_pos;      /**< 1 + index in the timer heap, 0 when not in it */
-    uint8_t state;          /**< HF__ST_* */
-    uint8_t flags;          /**< HF__F_* */
+    hf_task_fn_t fn;         /**< step function */
+    const char *name;        /**< for reports (hog detection) */
+    hf_task_t *next;         /**< link in the ready queue or the wait list */
+    hf_ticks_us_t deadline;  /**< wake-up tick while in the timer heap */
+    uint32_t seq;            /**< timer order among equal deadlines (first armed, first run) */
+    uint16_t pc;             /**< resume point: a source line, 0 at start */
+    hf__heap_pos_t heap_pos; /**< 1 + index in the timer heap, 0 when not in it */
+    uint8_t state;           /**< HF__ST_* */
+    uint8_t flags;           /**< HF__F_* */
 };
 
 /** Static initialiser for a task that has not started (hf_task_done() is true). */

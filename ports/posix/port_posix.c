@@ -60,6 +60,7 @@ static struct {
     hf_sim_line_t *lines;
     size_t n_lines, cap_lines;
     void (*on_pin_change)(void);
+    pthread_t loop_thread; /* where interrupts raised by other threads are delivered */
 } S;
 
 /* ---- clock ---------------------------------------------------------------------------------- */
@@ -147,17 +148,30 @@ static void install_irq_handler(void) {
     sigaction(HF_SIM_IRQ_SIGNAL, &sa, NULL);
 }
 
-/* The simulated GPIO block saw an edge: latch it and raise the interrupt. raise() runs the
- * handler before returning unless interrupts are masked, in which case it runs at unmask. */
-static void raise_pin_irq(hf_pin_t pin, uint8_t level) {
+/* The simulated GPIO block saw an edge: latch it for the handler. @return false if the latch
+ * was full (the edge is lost and counted). */
+static bool latch_edge(hf_pin_t pin, uint8_t level) {
     uint32_t head = atomic_load_explicit(&S.latch_head, memory_order_relaxed);
     if (head - atomic_load_explicit(&S.latch_tail, memory_order_acquire) >= LATCH_CAP) {
         atomic_fetch_add_explicit(&S.lost, 1u, memory_order_relaxed);
-    } else {
-        S.latch[head % LATCH_CAP] = (latch_t){pin, level, hf_port_now_us()};
-        atomic_store_explicit(&S.latch_head, head + 1u, memory_order_release);
+        return false;
     }
+    S.latch[head % LATCH_CAP] = (latch_t){pin, level, hf_port_now_us()};
+    atomic_store_explicit(&S.latch_head, head + 1u, memory_order_release);
+    return true;
+}
+
+/* Latch the edge and raise the interrupt. raise() runs the handler before returning unless
+ * interrupts are masked, in which case it runs at unmask. */
+static void raise_pin_irq(hf_pin_t pin, uint8_t level) {
+    (void)latch_edge(pin, level);
     raise(HF_SIM_IRQ_SIGNAL);
+}
+
+bool hf_sim_raise_irq(hf_pin_t pin, int level) {
+    bool ok = latch_edge(pin, level ? 1u : 0u);
+    pthread_kill(S.loop_thread, HF_SIM_IRQ_SIGNAL);
+    return ok;
 }
 
 uint64_t hf_sim_irqs_delivered(void) {
@@ -303,7 +317,7 @@ void hf_port_wake(void) {
 
 static void wake_pipe_drain(void) {
     char buf[64];
-    while (read(wake_pipe[0], buf, sizeof buf) > 0) {
+    while (read(wake_pipe[0], buf, sizeof buf) == (ssize_t)sizeof buf) {
     }
 }
 
@@ -395,7 +409,9 @@ void hf_port_sleep(hf_ticks_us_t deadline, bool has_deadline) {
 }
 
 /* Block in ppoll() on the wake pipe, the terminal (when interactive) and the watched sockets
- * (hf_posix_watch). */
+ * (hf_posix_watch). The pipe is drained only when it may hold a byte: not after a plain
+ * time-out, so that a timer's wake-up costs one system call. A byte written after a time-out
+ * (by a waker that still saw sleeping) ends the next poll at once, and is drained then. */
 bool hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *extra_ready) {
     struct pollfd fds[2u + HF_POSIX_WATCH_MAX] = {{wake_pipe[0], POLLIN, 0}, {extra_fd, POLLIN, 0}};
     size_t nw = hf__posix_watch_fill(fds + 2, HF_POSIX_WATCH_MAX);
@@ -417,7 +433,9 @@ bool hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *e
     }
     atomic_store(&sleeping, 0);
     atomic_store(&wake_pending, 0);
-    wake_pipe_drain();
+    if (r != 0) {
+        wake_pipe_drain();
+    }
     return r != 0;
 }
 
@@ -512,6 +530,7 @@ void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log)) {
 
 void hf_sim_reset(bool virtual_time, uint32_t epoch_us) {
     install_irq_handler();
+    S.loop_thread = pthread_self();
     wake_pipe_open();
     wake_pipe_drain();
     atomic_store(&wake_pending, 0);

@@ -1,0 +1,150 @@
+/* Instruction counts, for callgrind: each --what runs COUNT operations of one kind, with any
+ * clean-up between them done outside the function that is counted:
+ *   flag      hf_flag_set()        counter  hf_counter_add()     evq  hf_evq_push()
+ *   defer     hf_defer()           each with its wake-up (hf__signal, hf_port_wake), loop awake
+ *   dispatch  hf_loop_run_until(): one posted flag taken by the task awaiting it, which runs and
+ *             awaits again, until the loop is idle (real clock)
+ *   uv        uv_async_send()      one fresh (not coalesced) send, libuv's loop awake
+ *   spsc      bare_spsc_push()     a bare single-producer ring push, no wake-up
+ * run.py runs `valgrind --tool=callgrind --toggle-collect=FUNCTION bench-instr --what W` at two
+ * counts and divides the difference by the difference of the counts, which leaves out one-off
+ * costs (first calls through the PLT, start-up).
+ *
+ * usage: bench-instr --what flag|counter|evq|defer|dispatch|uv|spsc|all [--count N] */
+#define _GNU_SOURCE
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+#include "bench.h"
+#include "handoff/handoff.h"
+#include "handoff/sim.h"
+#include "internal.h"
+
+#define NOINLINE __attribute__((noinline))
+
+static hf_flag_t flag = HF_FLAG_INIT;
+static hf_counter_t counter = HF_COUNTER_INIT;
+HF_EVQ_DEFINE(edges, 64);
+
+static void on_defer(void *arg) {
+    (void)arg;
+}
+
+static void run_flag(uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        hf_flag_set(&flag);
+    }
+}
+
+static void run_counter(uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        hf_counter_add(&counter, 1);
+    }
+}
+
+static void run_evq(uint64_t n) {
+    hf_edge_t e;
+    for (uint64_t i = 0; i < n; i++) {
+        hf_evq_push(&edges, (hf_ticks_us_t)i, 14, 1);
+        hf_evq_pop(&edges, &e);
+    }
+}
+
+static void run_defer(uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        hf_defer(on_defer, NULL);
+        hf__defer_run();
+    }
+}
+
+static hf_task_t waiter;
+
+static int waiter_fn(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    for (;;) {
+        HF_AWAIT_FLAG(&flag);
+    }
+    HF_TASK_END();
+}
+
+static void run_dispatch(uint64_t n) {
+    hf_task_start(&waiter, waiter_fn, "waiter");
+    for (uint64_t i = 0; i < n; i++) {
+        hf_flag_set(&flag);
+        (void)hf_loop_run_until(hf_now_us());
+    }
+    hf_task_cancel(&waiter);
+}
+
+static void on_async(uv_async_t *h) {
+    (void)h;
+}
+
+static void run_uv(uint64_t n) {
+    uv_loop_t *loop = uv_default_loop();
+    uv_async_t a;
+    uv_async_init(loop, &a, on_async);
+    for (uint64_t i = 0; i < n; i++) {
+        uv_async_send(&a);
+        uv_run(loop, UV_RUN_NOWAIT);
+    }
+    uv_close((uv_handle_t *)&a, NULL);
+    uv_run(loop, UV_RUN_DEFAULT);
+}
+
+static uint32_t ring[64];
+static atomic_uint ring_head, ring_tail;
+
+NOINLINE bool bare_spsc_push(uint32_t v) {
+    uint32_t h = atomic_load_explicit(&ring_head, memory_order_relaxed);
+    if (h - atomic_load_explicit(&ring_tail, memory_order_acquire) >= 64u) {
+        return false;
+    }
+    ring[h % 64u] = v;
+    atomic_store_explicit(&ring_head, h + 1u, memory_order_release);
+    return true;
+}
+
+static void run_spsc(uint64_t n) {
+    for (uint64_t i = 0; i < n; i++) {
+        bare_spsc_push((uint32_t)i);
+        atomic_store_explicit(&ring_tail, atomic_load(&ring_head), memory_order_release);
+    }
+}
+
+static const struct {
+    const char *what;
+    const char *function;
+    void (*run)(uint64_t n);
+} ops[] = {
+    {"flag", "hf_flag_set", run_flag},
+    {"counter", "hf_counter_add", run_counter},
+    {"evq", "hf_evq_push", run_evq},
+    {"defer", "hf_defer", run_defer},
+    {"dispatch", "hf_loop_run_until", run_dispatch},
+    {"uv", "uv_async_send", run_uv},
+    {"spsc", "bare_spsc_push", run_spsc},
+};
+
+int main(int argc, char **argv) {
+    const char *what = bench_opt_str(argc, argv, "--what", "all");
+    uint64_t n = bench_opt(argc, argv, "--count", 1000);
+    hf_sim_reset(false, 0);
+    hf_loop_init();
+    bool found = false;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (strcmp(what, "all") == 0 || strcmp(what, ops[i].what) == 0) {
+            ops[i].run(n);
+            printf("| %s | %s | %llu calls |\n", ops[i].what, ops[i].function,
+                   (unsigned long long)n);
+            found = true;
+        }
+    }
+    if (!found) {
+        fprintf(stderr, "bench-instr: unknown --what '%s'\n", what);
+        return 2;
+    }
+    return 0;
+}
