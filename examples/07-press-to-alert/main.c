@@ -5,7 +5,8 @@
  *   - bounce is ignored; the system stays responsive
  *   - a buzzer on GP16 sounds with the alert flashes; a long press (1 s) mutes or unmutes it
  *   - a second button on GP15 resets the counter
- *   - with --notify-url, each press, reset and long press is also POSTed as JSON (notify.h);
+ *   - with --notify-url (or a Pico W built with WIFI_SSID), each press, reset and long press is
+ *     also POSTed as JSON (notify.h); boards without a network leave it out (HF_CFG_NOTIFY);
  *     the network never holds up the LED, and a full outbox counts what it could not keep
  *
  * The interrupt handler only pushes timestamped edges into a queue. On the loop: the input task
@@ -27,12 +28,21 @@ static hf_button_t *const buttons[] = {&button_a, &button_b};
 static hf_input_t input;
 static hf_output_t alert;
 static hf_task_t idle_task, alert_task, drop_task;
-static hf_notify_t notify; /* posts nothing unless started (--notify-url) */
 
 static unsigned press_count;
 static unsigned pending; /* alerts waiting to start */
 static bool muted;
 static int idle_start_level = 1;
+
+#if HF_CFG_NOTIFY
+static hf_notify_t notify; /* posts nothing unless started (--notify-url) */
+
+static void post(hf_notify_kind_t kind) {
+    hf_notify_post(&notify, kind, press_count, hf_now_ms());
+}
+#else
+#define post(kind) ((void)0)
+#endif
 
 static const uint16_t flash[] = {100, 100}; /* on 100 ms, off 100 ms, three times: 600 ms */
 
@@ -96,7 +106,7 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
         if (ev->type == HF_BTN_PRESS) {
             press_count = 0;
             hf_print("Counter reset");
-            hf_notify_post(&notify, HF_NOTIFY_RESET, press_count, hf_now_ms());
+            post(HF_NOTIFY_RESET);
             show_state();
         }
         return;
@@ -105,7 +115,7 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     case HF_BTN_PRESS:
         press_count++;
         hf_print("Press count: %u", press_count);
-        hf_notify_post(&notify, HF_NOTIFY_PRESS, press_count, hf_now_ms());
+        post(HF_NOTIFY_PRESS);
         if (!hf_output_busy(&alert)) {
             start_alert(); /* at the press itself */
         } else if (pending < MAX_PENDING) {
@@ -114,7 +124,7 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
         break;
     case HF_BTN_LONG_PRESS:
         hf_print("Long press");
-        hf_notify_post(&notify, HF_NOTIFY_LONG_PRESS, press_count, hf_now_ms());
+        post(HF_NOTIFY_LONG_PRESS);
         muted = !muted;
         hf_output_set_follower(&alert, muted ? HF_PIN_NONE : BUZZER);
         hf_print(muted ? "Buzzer muted" : "Buzzer unmuted");
@@ -145,10 +155,12 @@ int main(int argc, char **argv) {
     hf_task_start(&alert_task, alerts, "alerts");
     hf_task_start(&drop_task, drop_watch, "drop_watch");
     hf_input_start(&input, &edges, buttons, 2, on_button, NULL);
+#if HF_CFG_NOTIFY
     hf_notify_cfg_t target;
     if (hf_board_notify(&target) && !hf_notify_start(&notify, &target, hf_now_ms())) {
         hf_log("Notify: cannot start (device name or URL too long)");
     }
+#endif
     hf_loop_run();
     return 0;
 }

@@ -26,6 +26,13 @@
 #define HF_CFG_PRINT_MAX 128u
 #endif
 
+/** 1 when the board can send notifications (notify.h): the host, a Pico W built with WIFI_SSID.
+ * Ports without a network build with 0, and programs then leave their notifier out (an outbox
+ * is about 2 KB of RAM). */
+#ifndef HF_CFG_NOTIFY
+#define HF_CFG_NOTIFY 1
+#endif
+
 /** 1 when the core has atomic read-modify-write (LDREX/STREX or x86 LOCK); 0 on ARMv6-M (M0/M0+),
  * where read-modify-writes go through the port's critical section instead. */
 #ifndef HF_CFG_ATOMIC_RMW
