@@ -12,6 +12,7 @@
 #define SCB_ICSR    HF_CM_REG(0xE000ED04u)                   /* interrupt control and state */
 #define NVIC_ISER   HF_CM_REG(0xE000E100u)                   /* set-enable, IRQ 0..31 */
 #define NVIC_ICER   HF_CM_REG(0xE000E180u)                   /* clear-enable, IRQ 0..31 */
+#define NVIC_ISPR   HF_CM_REG(0xE000E200u)                   /* set-pending, IRQ 0..31 */
 #define NVIC_ICPR   HF_CM_REG(0xE000E280u)                   /* clear-pending, IRQ 0..31 */
 #define NVIC_IPR(n) HF_CM_REG(0xE000E400u + 4u * ((n) / 4u)) /* priorities, 4 per word */
 

@@ -79,8 +79,6 @@
 #define UART_FR_TXFF (1u << 5)
 #define UART_FR_BUSY (1u << 3)
 
-#define NVIC_ISPR 0xE000E200u
-
 #define FUNC_UART 2u
 #define FUNC_SIO  5u
 

@@ -22,6 +22,6 @@ hf_ticks_us_t hf_port_now_us(void) {
 void hf_cm_time_alarm(hf_ticks_us_t deadline) {
     RP_REG(TIMER_ALARM0) = deadline;
     if (hf_ticks_reached(hf_port_now_us(), deadline)) {
-        RP_REG(NVIC_ISPR) = 1u << TIMER_IRQ_0;
+        NVIC_ISPR = 1u << TIMER_IRQ_0;
     }
 }
