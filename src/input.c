@@ -5,9 +5,9 @@
 
 enum {
     BTN_PRESSED = 1u << 0, /* an accepted press has not been reported released */
-    BTN_LOCKED = 1u << 1,  /* a press was accepted, debounce_ms may not have passed: rule (a) */
-    BTN_LONG = 1u << 2,    /* a long press is pending at long_at */
-    BTN_SETTLED = 1u << 3  /* inactive for settle_ms already (or since start): rule (b) is met */
+    BTN_LOCKED = 1u << 1,  /* the lock-out after an accepted press lasts until lock_end: rule (a) */
+    BTN_LONG = 1u << 2,    /* a long press is pending at long_at (only while BTN_PRESSED) */
+    BTN_SETTLED = 1u << 3  /* inactive since settle_at or before (or since start): rule (b) */
 };
 
 /* The longest the input task sleeps with nothing timed pending (2^30 us, 17.9 min). */
@@ -24,9 +24,7 @@ void hf_button_init(hf_button_t *b, hf_pin_t pin, hf_polarity_t polarity,
     b->pin = pin;
     b->active = polarity == HF_ACTIVE_HIGH ? 1u : 0u;
     b->level = level ? 1u : 0u;
-    b->inactive_since = now_us;
-    b->last_press = now_us;
-    b->long_at = now_us;
+    b->settle_at = b->lock_end = b->long_at = now_us;
     b->st = b->level != b->active ? BTN_SETTLED : 0u;
 }
 
@@ -38,63 +36,50 @@ static unsigned emit(hf_btn_ev_t *out, unsigned n, hf_btn_event_t type, hf_ticks
 
 /* Report what is due by now. Every call is made at an edge's time before the edge is applied,
  * or at a time with no edge since the last one, so the level has been b->level over the whole
- * span in which the pending events fall. */
+ * span in which the pending events fall. Each moment that has come is noted once and for all in
+ * b->st: the tick differences mean something only within 2^31 us, and a button may stay
+ * untouched for hours. */
 unsigned hf_button_advance(hf_button_t *b, hf_ticks_us_t now_us,
                            hf_btn_ev_t out[HF_BUTTON_MAX_EVENTS]) {
     unsigned n = 0;
-    /* Note once and for all that the lock-out and the settle time are over: the tick
-     * differences below mean something only within 2^31 us, and a button may stay untouched
-     * for hours. */
-    if ((b->st & BTN_LOCKED) &&
-        hf_ticks_diff(now_us, b->last_press) > (int32_t)ms_to_us(b->cfg.debounce_ms)) {
-        b->st &= (uint8_t)~BTN_LOCKED;
-    }
-    if (b->level != b->active && !(b->st & BTN_SETTLED) &&
-        hf_ticks_diff(now_us, b->inactive_since) >= (int32_t)ms_to_us(b->cfg.settle_ms)) {
-        b->st |= BTN_SETTLED;
+    if ((b->st & BTN_LOCKED) && hf_ticks_diff(now_us, b->lock_end) > 0) {
+        b->st &= (uint8_t)~BTN_LOCKED; /* more than debounce_ms since the press */
     }
     if ((b->st & BTN_LONG) && hf_ticks_reached(now_us, b->long_at)) {
-        b->st &= (uint8_t)~BTN_LONG;
+        b->st &= (uint8_t)~BTN_LONG; /* reported only if the line is active at that moment */
         if (b->level == b->active) {
             n = emit(out, n, HF_BTN_LONG_PRESS, b->long_at);
         }
     }
-    if ((b->st & BTN_PRESSED) && b->level != b->active) {
-        hf_ticks_us_t at = b->inactive_since + ms_to_us(b->cfg.settle_ms);
-        if (hf_ticks_reached(now_us, at)) {
+    if (b->level != b->active && !(b->st & BTN_SETTLED) && hf_ticks_reached(now_us, b->settle_at)) {
+        b->st |= BTN_SETTLED;
+        if (b->st & BTN_PRESSED) { /* the release of an accepted press */
             b->st &= (uint8_t) ~(BTN_PRESSED | BTN_LONG);
-            n = emit(out, n, HF_BTN_RELEASE, at);
+            n = emit(out, n, HF_BTN_RELEASE, b->settle_at);
         }
     }
     return n;
 }
 
-/* The line becomes `level` at t. */
+/* The line becomes `level` at t. hf_button_advance() has just run at t, so BTN_LOCKED and
+ * BTN_SETTLED say whether rules (a) and (b) hold at t. */
 static unsigned apply(hf_button_t *b, hf_ticks_us_t t, uint8_t level, hf_btn_ev_t *out,
                       unsigned n) {
+    uint8_t st = b->st;
     b->level = level;
+    b->st = st & (uint8_t)~BTN_SETTLED;
     if (level != b->active) {
-        b->inactive_since = t;
-        b->st &= (uint8_t)~BTN_SETTLED;
+        b->settle_at = t + ms_to_us(b->cfg.settle_ms);
         /* With settle_ms 0 the release is due at once. Otherwise nothing is due at t that the
          * hf_button_advance() made before this edge has not reported: skip it (a bouncing
          * switch runs this for every edge). */
         return b->cfg.settle_ms == 0u ? n + hf_button_advance(b, t, out + n) : n;
     }
-    bool settled = (b->st & BTN_SETTLED) ||
-                   hf_ticks_diff(t, b->inactive_since) >= (int32_t)ms_to_us(b->cfg.settle_ms);
-    bool spaced = !(b->st & BTN_LOCKED) ||
-                  hf_ticks_diff(t, b->last_press) > (int32_t)ms_to_us(b->cfg.debounce_ms);
-    b->st &= (uint8_t)~BTN_SETTLED;
-    if (settled && spaced) {
-        b->last_press = t;
-        b->st |= BTN_LOCKED | BTN_PRESSED;
-        if (b->cfg.long_ms != 0u) {
-            b->long_at = t + ms_to_us(b->cfg.long_ms);
-            b->st |= BTN_LONG;
-        } else {
-            b->st &= (uint8_t)~BTN_LONG;
-        }
+    if ((st & (BTN_SETTLED | BTN_LOCKED)) == BTN_SETTLED) { /* settled, and not locked out */
+        b->lock_end = t + ms_to_us(b->cfg.debounce_ms);
+        b->long_at = t + ms_to_us(b->cfg.long_ms);
+        b->st |=
+            b->cfg.long_ms != 0u ? BTN_LOCKED | BTN_PRESSED | BTN_LONG : BTN_LOCKED | BTN_PRESSED;
         n = emit(out, n, HF_BTN_PRESS, t);
     }
     return n;
@@ -112,22 +97,12 @@ unsigned hf_button_edge(hf_button_t *b, hf_ticks_us_t t_us, int level,
 }
 
 bool hf_button_deadline(const hf_button_t *b, hf_ticks_us_t *at_us) {
-    if (b->level == b->active) {
-        if (b->st & BTN_LONG) {
-            *at_us = b->long_at;
-            return true;
-        }
-        return false;
-    }
-    if (b->st & (BTN_PRESSED | BTN_LONG)) {
-        /* The pending long press is dropped at this same moment at the latest. */
-        *at_us = b->inactive_since + ms_to_us(b->cfg.settle_ms);
-        if ((b->st & BTN_LONG) && hf_ticks_diff(b->long_at, *at_us) < 0) {
-            *at_us = b->long_at;
-        }
-        return true;
-    }
-    return false;
+    /* Held: the long press. Released after a press: the release (which also drops a long press
+     * still pending; any edge before it runs hf_button_advance() first, which drops it at its
+     * moment). */
+    bool held = b->level == b->active;
+    *at_us = held ? b->long_at : b->settle_at;
+    return (b->st & (held ? BTN_LONG : BTN_PRESSED)) != 0;
 }
 
 bool hf_button_is_pressed(const hf_button_t *b) {
@@ -155,47 +130,36 @@ static void deliver(hf_input_t *in, hf_button_t *b, const hf_btn_ev_t *ev, unsig
     }
 }
 
-/* Route every queued edge, then report what is due by `now`. `now` is read before the queue is
- * drained: an interrupt that fires later has a later timestamp, so ticks never go backwards. */
+/* Route every queued edge, then report what is due by `now` and find the next deadline. `now`
+ * is read before the queue is drained: an interrupt that fires later has a later timestamp, so
+ * ticks never go backwards. */
 static void input_service(hf_input_t *in) {
-    hf_btn_ev_t ev[HF_BUTTON_MAX_EVENTS];
+    hf_btn_ev_t ev[2 * HF_BUTTON_MAX_EVENTS]; /* an edge's events, then those due after it */
     hf_ticks_us_t now = hf_now_us();
     hf_edge_t e;
     while (hf_evq_pop(in->q, &e)) {
         for (unsigned i = 0; i < in->n; i++) {
-            if (in->buttons[i]->pin == e.pin) {
-                unsigned k = hf_button_edge(in->buttons[i], e.t_us, e.level, ev);
-                if (k != 0u) { /* most edges of a bounce report nothing */
-                    deliver(in, in->buttons[i], ev, k);
-                }
+            hf_button_t *b = in->buttons[i];
+            if (b->pin == e.pin) {
+                deliver(in, b, ev, hf_button_edge(b, e.t_us, e.level, ev));
                 break;
             }
         }
     }
-    if (hf_evq_dropped_pending(in->q)) {
-        /* Edges were lost: bring each button back in line with its pin. */
-        for (unsigned i = 0; i < in->n; i++) {
-            hf_button_t *b = in->buttons[i];
-            int level = hf_gpio_read(b->pin) ? 1 : 0;
-            if (level != b->level) {
-                deliver(in, b, ev, hf_button_edge(b, now, level, ev));
-            }
-        }
-    }
-    bool has = false;
+    /* Edges were lost: bring each button back in line with its pin. */
+    bool resync = hf_evq_dropped_pending(in->q);
+    /* Nothing timed pending: still look again within HF__INPUT_IDLE_US, so that
+     * hf_button_advance() runs as often as it must. Every button deadline is closer. */
+    in->deadline = now + HF__INPUT_IDLE_US;
     for (unsigned i = 0; i < in->n; i++) {
+        hf_button_t *b = in->buttons[i];
+        int level = resync ? (hf_gpio_read(b->pin) ? 1 : 0) : b->level;
+        unsigned k = level != b->level ? hf_button_edge(b, now, level, ev) : 0u;
+        deliver(in, b, ev, k + hf_button_advance(b, now, ev + k));
         hf_ticks_us_t at;
-        deliver(in, in->buttons[i], ev, hf_button_advance(in->buttons[i], now, ev));
-        if (hf_button_deadline(in->buttons[i], &at) &&
-            (!has || hf_ticks_diff(at, in->deadline) < 0)) {
+        if (hf_button_deadline(b, &at) && hf_ticks_diff(at, in->deadline) < 0) {
             in->deadline = at;
-            has = true;
         }
-    }
-    if (!has) {
-        /* Nothing timed is pending: wait for edges, and look again within HF__INPUT_IDLE_US
-         * so that hf_button_advance() runs as often as it must. */
-        in->deadline = now + HF__INPUT_IDLE_US;
     }
 }
 

@@ -2,6 +2,7 @@
 #include "handoff/isr.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -185,14 +186,7 @@ static void slot_publish(uint32_t pos, uint32_t seq) {
 }
 
 void hf__defer_reset(void) {
-    for (uint32_t i = 0; i < HF_CFG_DEFER_CAP; i++) {
-        atomic_store_explicit(&D.slot[i].seq, 0u, memory_order_relaxed);
-        D.slot[i].fn = NULL;
-        D.slot[i].arg = NULL;
-    }
-    atomic_store_explicit(&D.enq, 0u, memory_order_relaxed);
-    atomic_store_explicit(&D.failures, 0u, memory_order_relaxed);
-    D.deq = 0;
+    memset(&D, 0, sizeof D);
 }
 
 static bool defer_claim(uint32_t *pos_out) {

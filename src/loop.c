@@ -3,6 +3,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "handoff/isr.h"
 #include "handoff/port.h"
@@ -11,7 +12,7 @@
 
 /*
  * Every live task is in exactly one place besides, possibly, the timer heap:
- *   READY    in the ready FIFO (ready_head .. ready_tail)
+ *   READY    in the ready FIFO (L.ready)
  *   WAITING  in the wait list; polled again after a signal from an ISR-side object or after
  *            any task made progress; in the heap too while a timed await is armed
  *   SLEEPING only in the heap
@@ -19,96 +20,83 @@
  * The heap holds at most one entry per live task, and at most HF_CFG_MAX_TASKS tasks are alive,
  * so it can never overflow.
  */
+/* A FIFO of tasks linked through hf_task_t.next. */
+typedef struct {
+    hf_task_t *head, *tail;
+} list_t;
+
 static struct {
-    hf_task_t *ready_head, *ready_tail;
+    list_t ready, wait;
     uint32_t ready_n;
-    hf_task_t *wait_head, *wait_tail;
     hf_task_t *heap[HF_CFG_MAX_TASKS];
     uint32_t heap_n;
     uint32_t live;
     uint32_t timer_seq;
     hf_task_t *current;
     bool progress; /* a task step changed something a waiting condition may depend on */
-    /* hf_now_ms() state */
+    /* hf_now_ms() state: all zero at start, which makes the first reading now / 1000 */
     hf_ticks_us_t ms_last_us;
     uint32_t ms_rem_us;
     hf_ticks_ms_t ms;
-    bool ms_started;
+    /* Set by ISR-side producers (hf__signal), cleared by the loop before it re-polls waiters.
+     * A plain store on both sides: a producer's data is written before its store of 1, and the
+     * loop clears the flag before it looks at the data, so a post is either seen by this poll
+     * or leaves the flag set for the next one. */
+    atomic_uint signal;
+    atomic_uint stop;
 } L;
 
-/* Set by ISR-side producers (hf__signal), cleared by the loop before it re-polls waiters.
- * A plain store on both sides: a producer's data is written before its store of 1, and the loop
- * clears the flag before it looks at the data, so a post is either seen by this poll or leaves
- * the flag set for the next one. */
-static atomic_uint g_signal;
-static atomic_uint g_stop;
-
 void hf__signal(void) {
-    atomic_store_explicit(&g_signal, 1u, memory_order_seq_cst);
+    atomic_store_explicit(&L.signal, 1u, memory_order_seq_cst);
     hf_port_wake();
 }
 
 /* ---- lists ---------------------------------------------------------------------------------- */
 
-static void ready_push(hf_task_t *t) {
-    t->state = HF__ST_READY;
+static void list_push(list_t *l, hf_task_t *t, uint8_t state) {
+    t->state = state;
     t->next = NULL;
-    if (L.ready_tail != NULL) {
-        L.ready_tail->next = t;
+    if (l->tail != NULL) {
+        l->tail->next = t;
     } else {
-        L.ready_head = t;
+        l->head = t;
     }
-    L.ready_tail = t;
+    l->tail = t;
+}
+
+static void ready_push(hf_task_t *t) {
+    list_push(&L.ready, t, HF__ST_READY);
     L.ready_n++;
 }
 
 static hf_task_t *ready_pop(void) {
-    hf_task_t *t = L.ready_head;
-    if (t != NULL) {
-        L.ready_n--;
-        L.ready_head = t->next;
-        if (L.ready_head == NULL) {
-            L.ready_tail = NULL;
-        }
-        t->next = NULL;
+    hf_task_t *t = L.ready.head; /* the caller knows the queue is not empty */
+    L.ready_n--;
+    L.ready.head = t->next;
+    if (L.ready.head == NULL) {
+        L.ready.tail = NULL;
     }
     return t;
 }
 
-static void wait_push(hf_task_t *t) {
-    t->state = HF__ST_WAITING;
-    t->next = NULL;
-    if (L.wait_tail != NULL) {
-        L.wait_tail->next = t;
-    } else {
-        L.wait_head = t;
-    }
-    L.wait_tail = t;
-}
-
-/* Remove t from a singly linked list; O(n), used only by cancel and time-outs. */
-static void list_unlink(hf_task_t **head, hf_task_t **tail, hf_task_t *t) {
+/* Remove t from a list it is in; O(n), used only by cancel and time-outs. */
+static void list_unlink(list_t *l, hf_task_t *t) {
     hf_task_t *prev = NULL;
-    for (hf_task_t *p = *head; p != NULL; prev = p, p = p->next) {
-        if (p == t) {
-            if (prev != NULL) {
-                prev->next = t->next;
-            } else {
-                *head = t->next;
-            }
-            if (*tail == t) {
-                *tail = prev;
-            }
-            t->next = NULL;
-            return;
-        }
+    hf_task_t **link = &l->head;
+    while (*link != t) {
+        prev = *link;
+        link = &prev->next;
+    }
+    *link = t->next;
+    if (l->tail == t) {
+        l->tail = prev;
     }
 }
 
 /* Every waiting task goes to the back of the ready queue, in the order it started waiting. */
 static void wait_all_to_ready(void) {
-    hf_task_t *t = L.wait_head;
-    L.wait_head = L.wait_tail = NULL;
+    hf_task_t *t = L.wait.head;
+    L.wait.head = L.wait.tail = NULL;
     while (t != NULL) {
         hf_task_t *next = t->next;
         ready_push(t);
@@ -128,22 +116,14 @@ static void heap_place(uint32_t i, hf_task_t *t) {
     t->heap_pos = (hf__heap_pos_t)(i + 1u);
 }
 
-static void heap_sift_up(uint32_t i) {
+/* Move the task at position i up or down to where it belongs. */
+static void heap_fix(uint32_t i) {
     hf_task_t *t = L.heap[i];
-    while (i > 0) {
-        uint32_t parent = (i - 1u) / 2u;
-        if (!heap_before(t, L.heap[parent])) {
-            break;
-        }
-        heap_place(i, L.heap[parent]);
-        i = parent;
+    while (i > 0 && heap_before(t, L.heap[(i - 1u) / 2u])) {
+        heap_place(i, L.heap[(i - 1u) / 2u]);
+        i = (i - 1u) / 2u;
     }
-    heap_place(i, t);
-}
-
-static void heap_sift_down(uint32_t i) {
-    hf_task_t *t = L.heap[i];
-    for (;;) {
+    for (;;) { /* after a move up, the first comparison ends this: t is before both children */
         uint32_t c = 2u * i + 1u;
         if (c >= L.heap_n) {
             break;
@@ -166,20 +146,16 @@ static void heap_remove(hf_task_t *t) {
     }
     uint32_t i = t->heap_pos - 1u;
     t->heap_pos = 0;
-    L.heap_n--;
-    if (i == L.heap_n) {
-        return;
+    if (i < --L.heap_n) { /* the last entry fills the hole */
+        heap_place(i, L.heap[L.heap_n]);
+        heap_fix(i);
     }
-    heap_place(i, L.heap[L.heap_n]);
-    heap_sift_down(i);
-    heap_sift_up(L.heap[i]->heap_pos - 1u);
 }
 
 static void heap_insert(hf_task_t *t) {
     t->seq = L.timer_seq++;
     heap_place(L.heap_n, t);
-    L.heap_n++;
-    heap_sift_up(L.heap_n - 1u);
+    heap_fix(L.heap_n++);
 }
 
 /* ---- task API ------------------------------------------------------------------------------- */
@@ -207,12 +183,11 @@ static void task_finish(hf_task_t *t) {
     heap_remove(t);
     t->state = HF__ST_IDLE;
     t->flags &= (uint8_t) ~(HF__F_ARMED | HF__F_CANCEL_REQ);
-    t->next = NULL;
     L.live--;
     L.progress = true;
 }
 
-/* Run the FINALLY section of t (already off every list and out of the heap). */
+/* Run the FINALLY section of t, which is off every list; it leaves the heap at the end. */
 static void task_run_cleanup(hf_task_t *t) {
     hf_task_t *outer = L.current;
     t->pc = HF__PC_FINALLY;
@@ -225,26 +200,22 @@ static void task_run_cleanup(hf_task_t *t) {
 }
 
 bool hf_task_cancel(hf_task_t *t) {
-    switch (t->state) {
-    case HF__ST_IDLE:
-        return false;
-    case HF__ST_RUNNING:
-        if (t == L.current) {
-            t->flags |= HF__F_CANCEL_REQ;
-            return true;
+    if (t->state == HF__ST_RUNNING) {
+        if (t != L.current) {
+            return false; /* running an outer cleanup already */
         }
-        return false; /* running an outer cleanup already */
-    case HF__ST_READY:
-        list_unlink(&L.ready_head, &L.ready_tail, t);
-        L.ready_n--;
-        break;
-    case HF__ST_WAITING:
-        list_unlink(&L.wait_head, &L.wait_tail, t);
-        break;
-    default: /* sleeping: only in the heap */
-        break;
+        t->flags |= HF__F_CANCEL_REQ;
+        return true;
     }
-    heap_remove(t);
+    if (t->state == HF__ST_IDLE) {
+        return false;
+    }
+    if (t->state == HF__ST_READY) {
+        list_unlink(&L.ready, t);
+        L.ready_n--;
+    } else if (t->state == HF__ST_WAITING) {
+        list_unlink(&L.wait, t);
+    } /* else sleeping: only in the heap */
     task_run_cleanup(t);
     return true;
 }
@@ -291,17 +262,11 @@ hf_ticks_us_t hf_now_us(void) {
     return hf_port_now_us();
 }
 
-/* Bring the millisecond tick up to the microsecond tick @p now (read by the caller). */
+/* Bring the millisecond tick up to the microsecond tick @p now (read by the caller).
+ * Elapsed microseconds are accumulated so that the millisecond tick stays exact across the
+ * microsecond wrap (2^32 is not a multiple of 1000). From the all-zero state the first call
+ * gives now / 1000. */
 static hf_ticks_ms_t ms_advance(hf_ticks_us_t now) {
-    if (!L.ms_started) {
-        L.ms_started = true;
-        L.ms_last_us = now;
-        L.ms = now / 1000u;
-        L.ms_rem_us = now % 1000u;
-        return L.ms;
-    }
-    /* Accumulate elapsed microseconds so the millisecond tick stays exact across the
-     * microsecond wrap (2^32 is not a multiple of 1000). */
     L.ms_rem_us += now - L.ms_last_us;
     L.ms_last_us = now;
     L.ms += L.ms_rem_us / 1000u;
@@ -316,22 +281,12 @@ hf_ticks_ms_t hf_now_ms(void) {
 /* ---- the loop ------------------------------------------------------------------------------- */
 
 void hf_loop_init(void) {
-    L.ready_head = L.ready_tail = NULL;
-    L.ready_n = 0;
-    L.wait_head = L.wait_tail = NULL;
-    L.heap_n = 0;
-    L.live = 0;
-    L.timer_seq = 0;
-    L.current = NULL;
-    L.progress = false;
-    L.ms_started = false;
+    memset(&L, 0, sizeof L);
     hf__defer_reset();
-    atomic_store(&g_signal, 0u);
-    atomic_store(&g_stop, 0u);
 }
 
 void hf_loop_stop(void) {
-    atomic_store_explicit(&g_stop, 1u, memory_order_seq_cst);
+    atomic_store_explicit(&L.stop, 1u, memory_order_seq_cst);
     hf_port_wake();
 }
 
@@ -358,7 +313,6 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
         report_hog(t, took);
     }
     if (t->flags & HF__F_CANCEL_REQ) {
-        heap_remove(t);
         if (r == HF__DONE) { /* it ran through FINALLY on its own: not twice */
             t->flags |= HF__F_CANCELLED;
             task_finish(t);
@@ -372,28 +326,23 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
     } else {
         L.progress = true;
     }
-    switch (r) {
-    case HF__YIELD:
-        heap_remove(t);
-        ready_push(t);
-        break;
-    case HF__SLEEP:
+    /* In the heap while sleeping or in a timed await; a timed await still under way keeps its
+     * place (and its order among equal deadlines). */
+    if (r == HF__SLEEP || (r == HF__WAIT && (t->flags & HF__F_ARMED))) {
         if (t->heap_pos == 0) {
             heap_insert(t);
         }
+    } else {
+        heap_remove(t);
+    }
+    if (r == HF__YIELD) {
+        ready_push(t);
+    } else if (r == HF__SLEEP) {
         t->state = HF__ST_SLEEPING;
-        break;
-    case HF__WAIT:
-        if (!(t->flags & HF__F_ARMED)) {
-            heap_remove(t);
-        } else if (t->heap_pos == 0) {
-            heap_insert(t); /* newly armed; a wait still under way keeps its place */
-        }
-        wait_push(t);
-        break;
-    default: /* HF__DONE */
+    } else if (r == HF__WAIT) {
+        list_push(&L.wait, t, HF__ST_WAITING);
+    } else { /* HF__DONE */
         task_finish(t);
-        break;
     }
     return t1;
 }
@@ -403,23 +352,25 @@ static void expire_timers(hf_ticks_us_t now) {
     while (L.heap_n > 0 && hf_ticks_reached(now, L.heap[0]->deadline)) {
         hf_task_t *t = L.heap[0];
         heap_remove(t);
+        if (t->state != HF__ST_SLEEPING) {
+            t->flags |= HF__F_TIMED_OUT; /* a timed await; a waiter already queued to re-check
+                                          * (READY) times out there */
+        }
         if (t->state == HF__ST_WAITING) {
-            list_unlink(&L.wait_head, &L.wait_tail, t);
-            t->flags |= HF__F_TIMED_OUT;
-            ready_push(t);
-        } else if (t->state == HF__ST_READY) {
-            t->flags |= HF__F_TIMED_OUT; /* a waiter already queued to re-check: it times out */
-        } else {
+            list_unlink(&L.wait, t);
+        }
+        if (t->state != HF__ST_READY) {
             ready_push(t);
         }
     }
 }
 
+/* Take the signal: a load, and a store only when it was set. */
 static bool take_signal(void) {
-    if (atomic_load_explicit(&g_signal, memory_order_seq_cst) == 0u) {
+    if (atomic_load_explicit(&L.signal, memory_order_seq_cst) == 0u) {
         return false;
     }
-    atomic_store_explicit(&g_signal, 0u, memory_order_seq_cst);
+    atomic_store_explicit(&L.signal, 0u, memory_order_seq_cst);
     return true;
 }
 
@@ -428,8 +379,8 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     hf_ticks_us_t now = 0;
     bool now_fresh = false; /* now is the end of the last task step, read moments ago */
     for (;;) {
-        if (atomic_load_explicit(&g_stop, memory_order_acquire) != 0u) {
-            atomic_store(&g_stop, 0u);
+        if (atomic_load_explicit(&L.stop, memory_order_acquire) != 0u) {
+            atomic_store(&L.stop, 0u);
             return true;
         }
         if (hf__defer_run() > 0) {
@@ -448,16 +399,16 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
         (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
         /* Run only what was due by the limit. */
         expire_timers(has_limit && hf_ticks_diff(now, limit) > 0 ? limit : now);
-        if (L.ready_head != NULL) {
+        if (L.ready.head != NULL) {
             /* One round: each task that is ready now runs once; tasks made ready during the
              * round (a yield, a start) wait for the next one, after timers and signals. */
-            for (uint32_t n = L.ready_n; n > 0 && L.ready_head != NULL; n--) {
+            for (uint32_t n = L.ready_n; n > 0 && L.ready.head != NULL; n--) {
                 now = run_step(ready_pop(), now);
             }
             now_fresh = true;
             continue;
         }
-        if (L.progress || atomic_load_explicit(&g_signal, memory_order_seq_cst) != 0u) {
+        if (L.progress || atomic_load_explicit(&L.signal, memory_order_seq_cst) != 0u) {
             continue;
         }
         /* Nothing ran since now was read: it is still the time to judge by. */
@@ -466,15 +417,13 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
         }
         /* With no timer, still wake within half the tick period, so that hf_now_ms() sees
          * every wrap of the microsecond counter. */
-        bool has_deadline = true;
         hf_ticks_us_t deadline = L.heap_n > 0 ? L.heap[0]->deadline : hf_ticks_add(now, INT32_MAX);
-        if (has_limit && (!has_deadline || hf_ticks_diff(limit, deadline) < 0)) {
+        if (has_limit && hf_ticks_diff(limit, deadline) < 0) {
             deadline = limit;
-            has_deadline = true;
         }
         /* An ISR that posts after the checks above calls hf_port_wake(), which makes this
          * sleep return at once: see the port's comment on lost wake-ups. */
-        hf_port_sleep(deadline, has_deadline);
+        hf_port_sleep(deadline, true);
     }
 }
 

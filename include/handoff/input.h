@@ -65,16 +65,16 @@ typedef struct {
 #define HF_BUTTON_CFG_DEFAULT                                                                      \
     { 200u, 20u, 1000u }
 
-/** A debounced button. 28 bytes; treat the fields as private. */
+/** A debounced button. 24 bytes; treat the fields as private. */
 typedef struct {
     hf_button_cfg_t cfg;
     hf_pin_t pin;
-    uint8_t active;               /**< the level that means pressed */
-    uint8_t level;                /**< last known raw level */
-    uint8_t st;                   /**< HF__BTN_* bits */
-    hf_ticks_us_t inactive_since; /**< when the line last became inactive */
-    hf_ticks_us_t last_press;     /**< tick of the last accepted press */
-    hf_ticks_us_t long_at;        /**< tick of the pending long press */
+    uint8_t active;          /**< the level that means pressed */
+    uint8_t level;           /**< last known raw level */
+    uint8_t st;              /**< HF__BTN_* bits */
+    hf_ticks_us_t settle_at; /**< when the line will have been inactive for settle_ms */
+    hf_ticks_us_t lock_end;  /**< end of the lock-out after the last accepted press */
+    hf_ticks_us_t long_at;   /**< tick of the pending long press */
 } hf_button_t;
 
 /**
@@ -106,8 +106,8 @@ unsigned hf_button_edge(hf_button_t *b, hf_ticks_us_t t_us, int level,
 unsigned hf_button_advance(hf_button_t *b, hf_ticks_us_t now_us,
                            hf_btn_ev_t out[HF_BUTTON_MAX_EVENTS]);
 
-/** @return true and the tick in @p at_us when a time-based event may be due; call
- * hf_button_advance() then. */
+/** @return true and the tick in @p at_us when a time-based event may be due (a long press while
+ * held, a release after a press); call hf_button_advance() then. @p at_us is written either way. */
 bool hf_button_deadline(const hf_button_t *b, hf_ticks_us_t *at_us);
 
 /** @return true while an accepted press has not been released. */

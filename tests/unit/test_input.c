@@ -233,14 +233,14 @@ static void test_deadlines_and_boundaries(void **state) {
         assert_false(hf_button_is_pressed(&b));
         assert_false(hf_button_deadline(&b, &at));
         assert_int_equal(hf_button_advance(&b, base + 9000000u, ev), 0u);
-        /* released before the long press: the deadline is the earlier of the two, and the long
-         * press is dropped when its moment comes with the line inactive */
+        /* released before the long press: the deadline is the release; the long press is
+         * dropped when its moment comes with the line inactive */
         assert_int_equal(hf_button_edge(&b, base + 3000000u, 0, ev), 1u);
         assert_true(hf_button_deadline(&b, &at));
         assert_int_equal(at, base + 4000000u);
         assert_int_equal(hf_button_edge(&b, base + 3990000u, 1, ev), 0u);
         assert_true(hf_button_deadline(&b, &at));
-        assert_int_equal(at, base + 4000000u);
+        assert_int_equal(at, base + 4010000u);
         assert_int_equal(hf_button_advance(&b, base + 4000000u, ev), 0u);
         assert_true(hf_button_deadline(&b, &at));
         assert_int_equal(at, base + 4010000u);
@@ -248,6 +248,28 @@ static void test_deadlines_and_boundaries(void **state) {
         assert_int_equal(ev[0].type, HF_BTN_RELEASE);
         assert_int_equal(ev[0].t_us, base + 4010000u);
         assert_false(hf_button_deadline(&b, &at));
+        /* a release that bounces back within settle_ms is no release: the line is active at
+         * the long press's moment, so it is reported */
+        assert_int_equal(hf_button_edge(&b, base + 5000000u, 0, ev), 1u);
+        assert_int_equal(hf_button_edge(&b, base + 5990000u, 1, ev), 0u);
+        assert_int_equal(hf_button_edge(&b, base + 5995000u, 0, ev), 0u);
+        assert_true(hf_button_deadline(&b, &at));
+        assert_int_equal(at, base + 6000000u);
+        assert_int_equal(hf_button_advance(&b, base + 6000000u, ev), 1u);
+        assert_int_equal(ev[0].type, HF_BTN_LONG_PRESS);
+        assert_int_equal(ev[0].t_us, base + 6000000u);
+        /* inactive at the long press's moment, active again before settle_ms: dropped, and
+         * the edge after it does not bring it back */
+        assert_int_equal(hf_button_edge(&b, base + 7000000u, 1, ev), 0u);
+        assert_int_equal(hf_button_advance(&b, base + 7020000u, ev), 1u);
+        assert_int_equal(ev[0].type, HF_BTN_RELEASE);
+        assert_int_equal(ev[0].t_us, base + 7020000u);
+        assert_int_equal(hf_button_edge(&b, base + 8000000u, 0, ev), 1u);
+        assert_int_equal(hf_button_edge(&b, base + 8990000u, 1, ev), 0u);
+        assert_int_equal(hf_button_edge(&b, base + 9005000u, 0, ev), 0u);
+        assert_false(hf_button_deadline(&b, &at)); /* held, no long press pending */
+        assert_int_equal(hf_button_advance(&b, base + 9500000u, ev), 0u);
+        assert_true(hf_button_is_pressed(&b));
     }
 }
 
