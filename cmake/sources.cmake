@@ -6,5 +6,4 @@ set(HF_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/../src/loop.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/notify.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/output.c
-  ${CMAKE_CURRENT_LIST_DIR}/../src/pins.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/print.c)

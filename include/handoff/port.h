@@ -129,10 +129,4 @@ void hf_board_show(const char *fmt, ...) HF__PORT_PRINTF(1, 2);
 
 /* A board with a network also provides hf_board_notify() (notify.h): where notifications go. */
 
-/** Parse a pin name ("GP14", "LED"). @return the pin, or HF_PIN_NONE. @isr_ok */
-hf_pin_t hf_pin_parse(const char *name);
-
-/** Name of @p pin into @p buf ("GP14", "LED"). @return @p buf. @isr_ok */
-const char *hf_pin_name(hf_pin_t pin, char buf[8]);
-
 #endif

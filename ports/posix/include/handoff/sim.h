@@ -17,6 +17,13 @@
 
 #include "handoff/port.h"
 
+/** Parse a pin name as scenario files, VCD and the screen write it ("GP14", "LED").
+ * @return the pin, or HF_PIN_NONE. */
+hf_pin_t hf_pin_parse(const char *name);
+
+/** Name of @p pin into @p buf ("GP14", "LED", "?" for any other). @return @p buf. */
+const char *hf_pin_name(hf_pin_t pin, char buf[8]);
+
 /** The signal that delivers pin interrupts. */
 #define HF_SIM_IRQ_SIGNAL SIGUSR1
 

@@ -1,5 +1,5 @@
-/* Pin names. */
-#include "handoff/port.h"
+/* Pin names: the simulator's vocabulary (scenario files, VCD, SVG, the screen). */
+#include "handoff/sim.h"
 
 #include <string.h>
 
