@@ -26,24 +26,25 @@ typedef struct {
 } list_t;
 
 static struct {
+    /* hot, small fields first: 16-bit Thumb loads and stores reach only small offsets */
+    bool progress; /* a task step changed something a waiting condition may depend on */
     list_t ready, wait;
     uint32_t ready_n;
-    hf_task_t *heap[HF_CFG_MAX_TASKS];
     uint32_t heap_n;
     uint32_t live;
     uint32_t timer_seq;
     hf_task_t *current;
-    bool progress; /* a task step changed something a waiting condition may depend on */
-    /* hf_now_ms() state: all zero at start, which makes the first reading now / 1000 */
-    hf_ticks_us_t ms_last_us;
-    uint32_t ms_rem_us;
-    hf_ticks_ms_t ms;
     /* Set by ISR-side producers (hf__signal), cleared by the loop before it re-polls waiters.
      * A plain store on both sides: a producer's data is written before its store of 1, and the
      * loop clears the flag before it looks at the data, so a post is either seen by this poll
      * or leaves the flag set for the next one. */
     atomic_uint signal;
     atomic_uint stop;
+    /* hf_now_ms() state: all zero at start, which makes the first reading now / 1000 */
+    hf_ticks_us_t ms_last_us;
+    uint32_t ms_rem_us;
+    hf_ticks_ms_t ms;
+    hf_task_t *heap[HF_CFG_MAX_TASKS + 1u]; /* 1-based: heap[1] is the earliest */
 } L;
 
 void hf__signal(void) {
@@ -113,22 +114,23 @@ static bool heap_before(const hf_task_t *a, const hf_task_t *b) {
 
 static void heap_place(uint32_t i, hf_task_t *t) {
     L.heap[i] = t;
-    t->heap_pos = (hf__heap_pos_t)(i + 1u);
+    t->heap_pos = (hf__heap_pos_t)i;
 }
 
-/* Move the task at position i up or down to where it belongs. */
+/* Move the task at position i (1-based: the parent of i is i / 2, its children 2i and 2i + 1)
+ * up or down to where it belongs. */
 static void heap_fix(uint32_t i) {
     hf_task_t *t = L.heap[i];
-    while (i > 0 && heap_before(t, L.heap[(i - 1u) / 2u])) {
-        heap_place(i, L.heap[(i - 1u) / 2u]);
-        i = (i - 1u) / 2u;
+    while (i > 1u && heap_before(t, L.heap[i / 2u])) {
+        heap_place(i, L.heap[i / 2u]);
+        i /= 2u;
     }
     for (;;) { /* after a move up, the first comparison ends this: t is before both children */
-        uint32_t c = 2u * i + 1u;
-        if (c >= L.heap_n) {
+        uint32_t c = 2u * i;
+        if (c > L.heap_n) {
             break;
         }
-        if (c + 1u < L.heap_n && heap_before(L.heap[c + 1u], L.heap[c])) {
+        if (c < L.heap_n && heap_before(L.heap[c + 1u], L.heap[c])) {
             c++;
         }
         if (!heap_before(L.heap[c], t)) {
@@ -141,21 +143,24 @@ static void heap_fix(uint32_t i) {
 }
 
 static void heap_remove(hf_task_t *t) {
-    if (t->heap_pos == 0) {
+    uint32_t i = t->heap_pos;
+    if (i == 0u) {
         return;
     }
-    uint32_t i = t->heap_pos - 1u;
     t->heap_pos = 0;
-    if (i < --L.heap_n) { /* the last entry fills the hole */
+    if (i < L.heap_n) { /* the last entry fills the hole */
         heap_place(i, L.heap[L.heap_n]);
+        L.heap_n--;
         heap_fix(i);
+    } else {
+        L.heap_n--;
     }
 }
 
 static void heap_insert(hf_task_t *t) {
     t->seq = L.timer_seq++;
-    heap_place(L.heap_n, t);
-    heap_fix(L.heap_n++);
+    heap_place(++L.heap_n, t);
+    heap_fix(L.heap_n);
 }
 
 /* ---- task API ------------------------------------------------------------------------------- */
@@ -349,8 +354,8 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
 
 /* Move every task whose deadline has come to the ready queue. */
 static void expire_timers(hf_ticks_us_t now) {
-    while (L.heap_n > 0 && hf_ticks_reached(now, L.heap[0]->deadline)) {
-        hf_task_t *t = L.heap[0];
+    while (L.heap_n > 0 && hf_ticks_reached(now, L.heap[1]->deadline)) {
+        hf_task_t *t = L.heap[1];
         heap_remove(t);
         if (t->state != HF__ST_SLEEPING) {
             t->flags |= HF__F_TIMED_OUT; /* a timed await; a waiter already queued to re-check
@@ -374,8 +379,9 @@ static bool take_signal(void) {
     return true;
 }
 
-/* The loop proper. With has_limit, returns once nothing is due at or before limit. */
-static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
+/* The loop proper: returns true at hf_loop_stop(), false once nothing is due at or before
+ * limit. */
+static bool loop_run(hf_ticks_us_t limit) {
     hf_ticks_us_t now = 0;
     bool now_fresh = false; /* now is the end of the last task step, read moments ago */
     for (;;) {
@@ -387,8 +393,7 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             L.progress = true;
             now_fresh = false; /* deferred calls take their own time */
         }
-        bool signalled = take_signal();
-        if (signalled || L.progress) {
+        if (take_signal() || L.progress) {
             L.progress = false;
             wait_all_to_ready();
         }
@@ -398,7 +403,7 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
         now_fresh = false;
         (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
         /* Run only what was due by the limit. */
-        expire_timers(has_limit && hf_ticks_diff(now, limit) > 0 ? limit : now);
+        expire_timers(hf_ticks_diff(now, limit) > 0 ? limit : now);
         if (L.ready.head != NULL) {
             /* One round: each task that is ready now runs once; tasks made ready during the
              * round (a yield, a start) wait for the next one, after timers and signals. */
@@ -412,14 +417,12 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             continue;
         }
         /* Nothing ran since now was read: it is still the time to judge by. */
-        if (has_limit && hf_ticks_reached(now, limit)) {
+        if (hf_ticks_reached(now, limit)) {
             return false;
         }
-        /* With no timer, still wake within half the tick period, so that hf_now_ms() sees
-         * every wrap of the microsecond counter. */
-        hf_ticks_us_t deadline = L.heap_n > 0 ? L.heap[0]->deadline : hf_ticks_add(now, INT32_MAX);
-        if (has_limit && hf_ticks_diff(limit, deadline) < 0) {
-            deadline = limit;
+        hf_ticks_us_t deadline = limit;
+        if (L.heap_n > 0 && hf_ticks_diff(L.heap[1]->deadline, limit) < 0) {
+            deadline = L.heap[1]->deadline;
         }
         /* An ISR that posts after the checks above calls hf_port_wake(), which makes this
          * sleep return at once: see the port's comment on lost wake-ups. */
@@ -428,9 +431,12 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
 }
 
 void hf_loop_run(void) {
-    (void)loop_run(false, 0);
+    /* In laps of half the tick period at most: the loop wakes at least that often, so that
+     * hf_now_ms() sees every wrap of the microsecond counter. */
+    while (!loop_run(hf_ticks_add(hf_port_now_us(), INT32_MAX))) {
+    }
 }
 
 bool hf_loop_run_until(hf_ticks_us_t deadline) {
-    return loop_run(true, deadline);
+    return loop_run(deadline);
 }

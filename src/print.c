@@ -8,32 +8,29 @@
 #include "handoff/config.h"
 #include "handoff/port.h"
 
-static size_t format_line(char *buf, const char *fmt, va_list ap) {
+/* Format one line and hand it to @p out; a line too long is cut, and says so. */
+static void print_line(void (*out)(const char *, size_t), const char *fmt, va_list ap) {
+    char buf[HF_CFG_PRINT_MAX];
     int n = vsnprintf(buf, HF_CFG_PRINT_MAX, fmt, ap);
     if (n < 0) {
-        return 0;
+        n = 0;
+    } else if ((size_t)n >= HF_CFG_PRINT_MAX) {
+        memcpy(buf + HF_CFG_PRINT_MAX - 4u, "...", 4u);
+        n = HF_CFG_PRINT_MAX - 1u;
     }
-    if ((size_t)n >= HF_CFG_PRINT_MAX) {
-        memcpy(buf + HF_CFG_PRINT_MAX - 4u, "...", 4u); /* cut, and say so */
-        return HF_CFG_PRINT_MAX - 1u;
-    }
-    return (size_t)n;
+    out(buf, (size_t)n);
 }
 
 void hf_print(const char *fmt, ...) {
-    char buf[HF_CFG_PRINT_MAX];
     va_list ap;
     va_start(ap, fmt);
-    size_t n = format_line(buf, fmt, ap);
+    print_line(hf_port_write_line, fmt, ap);
     va_end(ap);
-    hf_port_write_line(buf, n);
 }
 
 void hf_log(const char *fmt, ...) {
-    char buf[HF_CFG_PRINT_MAX];
     va_list ap;
     va_start(ap, fmt);
-    size_t n = format_line(buf, fmt, ap);
+    print_line(hf_port_log_line, fmt, ap);
     va_end(ap);
-    hf_port_log_line(buf, n);
 }

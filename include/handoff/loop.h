@@ -51,7 +51,7 @@
 
 typedef struct hf_task hf_task_t;
 
-/* 1 + a task's index in the timer heap: 16 bits unless more tasks are configured. */
+/* A task's position in the 1-based timer heap: 16 bits unless more tasks are configured. */
 #if HF_CFG_MAX_TASKS > 65535u
 typedef uint32_t hf__heap_pos_t;
 #else
@@ -69,7 +69,7 @@ struct hf_task {
     hf_ticks_us_t deadline;  /**< wake-up tick while in the timer heap */
     uint32_t seq;            /**< timer order among equal deadlines (first armed, first run) */
     uint16_t pc;             /**< resume point: a source line, 0 at start */
-    hf__heap_pos_t heap_pos; /**< 1 + index in the timer heap, 0 when not in it */
+    hf__heap_pos_t heap_pos; /**< position in the 1-based timer heap, 0 when not in it */
     uint8_t state;           /**< HF__ST_* */
     uint8_t flags;           /**< HF__F_* */
 };
