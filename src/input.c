@@ -4,10 +4,10 @@
 #include <stddef.h>
 
 enum {
-    BTN_PRESSED = 1u << 0, /* an accepted press has not been reported released */
-    BTN_LOCKED = 1u << 1,  /* the lock-out after an accepted press lasts until lock_end: rule (a) */
-    BTN_LONG = 1u << 2,    /* a long press is pending at long_at (only while BTN_PRESSED) */
-    BTN_SETTLED = 1u << 3  /* inactive since settle_at or before (or since start): rule (b) */
+    BTN_PRESSED = HF__BTN_PRESSED, /* an accepted press has not been reported released */
+    BTN_LOCKED = 1u << 1, /* the lock-out after an accepted press lasts until lock_end: rule (a) */
+    BTN_LONG = 1u << 2,   /* a long press is pending at long_at (only while BTN_PRESSED) */
+    BTN_SETTLED = 1u << 3 /* inactive since settle_at or before (or since start): rule (b) */
 };
 
 /* The longest the input task sleeps with nothing timed pending (2^30 us, 17.9 min). */
@@ -103,10 +103,6 @@ bool hf_button_deadline(const hf_button_t *b, hf_ticks_us_t *at_us) {
     bool held = b->level == b->active;
     *at_us = held ? b->long_at : b->settle_at;
     return (b->st & (held ? BTN_LONG : BTN_PRESSED)) != 0;
-}
-
-bool hf_button_is_pressed(const hf_button_t *b) {
-    return (b->st & BTN_PRESSED) != 0;
 }
 
 const char *hf_btn_event_name(hf_btn_event_t type) {

@@ -47,14 +47,6 @@ bool hf_flag_take(hf_flag_t *f) {
     return rmw_exchange(&f->set, 0u) != 0u;
 }
 
-bool hf_flag_is_set(const hf_flag_t *f) {
-    return atomic_load_explicit(&f->set, memory_order_acquire) != 0u;
-}
-
-void hf_flag_clear(hf_flag_t *f) {
-    atomic_store_explicit(&f->set, 0u, memory_order_release);
-}
-
 /* ---- counter -------------------------------------------------------------------------------- */
 
 void hf_counter_add(hf_counter_t *c, uint32_t n) {
@@ -64,10 +56,6 @@ void hf_counter_add(hf_counter_t *c, uint32_t n) {
 
 uint32_t hf_counter_take(hf_counter_t *c) {
     return rmw_exchange(&c->count, 0u);
-}
-
-uint32_t hf_counter_peek(const hf_counter_t *c) {
-    return atomic_load_explicit(&c->count, memory_order_acquire);
 }
 
 /* ---- edge queue ----------------------------------------------------------------------------- */
@@ -121,20 +109,6 @@ bool hf_evq_pop(hf_evq_t *q, hf_edge_t *out) {
     *out = q->buf[tail & q->mask];
     atomic_store_explicit(&q->tail, tail + 1u, memory_order_release);
     return true;
-}
-
-bool hf_evq_empty(const hf_evq_t *q) {
-    return hf_evq_count(q) == 0u;
-}
-
-uint32_t hf_evq_count(const hf_evq_t *q) {
-    uint32_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
-    uint32_t head = atomic_load_explicit(&q->head, memory_order_acquire);
-    return head - tail;
-}
-
-bool hf_evq_dropped_pending(const hf_evq_t *q) {
-    return atomic_load_explicit(&q->dropped, memory_order_acquire) != q->dropped_seen;
 }
 
 uint32_t hf_evq_take_dropped(hf_evq_t *q) {

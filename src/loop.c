@@ -165,12 +165,8 @@ static void heap_insert(hf_task_t *t) {
 
 /* ---- task API ------------------------------------------------------------------------------- */
 
-static bool task_live(const hf_task_t *t) {
-    return t->state != HF__ST_IDLE;
-}
-
 bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name) {
-    if (task_live(t) || fn == NULL || L.live >= HF_CFG_MAX_TASKS) {
+    if (!hf_task_done(t) || fn == NULL || L.live >= HF_CFG_MAX_TASKS) {
         return false;
     }
     t->fn = fn;
@@ -225,14 +221,6 @@ bool hf_task_cancel(hf_task_t *t) {
     return true;
 }
 
-bool hf_task_done(const hf_task_t *t) {
-    return !task_live(t);
-}
-
-bool hf_task_cancelled(const hf_task_t *t) {
-    return !task_live(t) && (t->flags & HF__F_CANCELLED) != 0;
-}
-
 hf_task_t *hf_task_current(void) {
     return L.current;
 }
@@ -262,10 +250,6 @@ int hf__armed_wait_over(hf_task_t *t, int cond) {
 }
 
 /* ---- time ----------------------------------------------------------------------------------- */
-
-hf_ticks_us_t hf_now_us(void) {
-    return hf_port_now_us();
-}
 
 /* Bring the millisecond tick up to the microsecond tick @p now (read by the caller).
  * Elapsed microseconds are accumulated so that the millisecond tick stays exact across the
@@ -380,8 +364,8 @@ static bool take_signal(void) {
 }
 
 /* The loop proper: returns true at hf_loop_stop(), false once nothing is due at or before
- * limit. */
-static bool loop_run(hf_ticks_us_t limit) {
+ * limit. hf_loop_run() runs it in laps. */
+bool hf_loop_run_until(hf_ticks_us_t limit) {
     hf_ticks_us_t now = 0;
     bool now_fresh = false; /* now is the end of the last task step, read moments ago */
     for (;;) {
@@ -433,10 +417,6 @@ static bool loop_run(hf_ticks_us_t limit) {
 void hf_loop_run(void) {
     /* In laps of half the tick period at most: the loop wakes at least that often, so that
      * hf_now_ms() sees every wrap of the microsecond counter. */
-    while (!loop_run(hf_ticks_add(hf_port_now_us(), INT32_MAX))) {
+    while (!hf_loop_run_until(hf_ticks_add(hf_port_now_us(), INT32_MAX))) {
     }
-}
-
-bool hf_loop_run_until(hf_ticks_us_t deadline) {
-    return loop_run(deadline);
 }

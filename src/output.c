@@ -96,10 +96,6 @@ bool hf_output_play(hf_output_t *o, const uint16_t *steps, uint8_t n, uint8_t re
     return true;
 }
 
-bool hf_output_cancel(hf_output_t *o) {
-    return hf_task_cancel(&o->task);
-}
-
 void hf_output_set_follower(hf_output_t *o, hf_pin_t follower) {
     if (follower == o->follower) {
         return;

@@ -65,13 +65,16 @@ typedef struct {
 #define HF_BUTTON_CFG_DEFAULT                                                                      \
     { 200u, 20u, 1000u }
 
+/** hf_button_t.st: an accepted press has not been reported released. */
+#define HF__BTN_PRESSED 1u
+
 /** A debounced button. 24 bytes; treat the fields as private. */
 typedef struct {
     hf_button_cfg_t cfg;
     hf_pin_t pin;
     uint8_t active;          /**< the level that means pressed */
     uint8_t level;           /**< last known raw level */
-    uint8_t st;              /**< HF__BTN_* bits */
+    uint8_t st;              /**< state bits; HF__BTN_PRESSED is one */
     hf_ticks_us_t settle_at; /**< when the line will have been inactive for settle_ms */
     hf_ticks_us_t lock_end;  /**< end of the lock-out after the last accepted press */
     hf_ticks_us_t long_at;   /**< tick of the pending long press */
@@ -111,7 +114,9 @@ unsigned hf_button_advance(hf_button_t *b, hf_ticks_us_t now_us,
 bool hf_button_deadline(const hf_button_t *b, hf_ticks_us_t *at_us);
 
 /** @return true while an accepted press has not been released. */
-bool hf_button_is_pressed(const hf_button_t *b);
+static inline bool hf_button_is_pressed(const hf_button_t *b) {
+    return (b->st & HF__BTN_PRESSED) != 0;
+}
 
 /* ---- hf_input_t: buttons as a task ---------------------------------------------------------- */
 

@@ -43,10 +43,14 @@ void hf_flag_set(hf_flag_t *f);
 bool hf_flag_take(hf_flag_t *f);
 
 /** @return true if the flag is set (does not clear it). @isr_ok */
-bool hf_flag_is_set(const hf_flag_t *f);
+static inline bool hf_flag_is_set(const hf_flag_t *f) {
+    return atomic_load_explicit(&f->set, memory_order_acquire) != 0u;
+}
 
 /** Clear the flag, discarding any set since it was last taken. Loop only. */
-void hf_flag_clear(hf_flag_t *f);
+static inline void hf_flag_clear(hf_flag_t *f) {
+    atomic_store_explicit(&f->set, 0u, memory_order_release);
+}
 
 /* ---- counter -------------------------------------------------------------------------------- */
 
@@ -70,7 +74,9 @@ void hf_counter_add(hf_counter_t *c, uint32_t n);
 uint32_t hf_counter_take(hf_counter_t *c);
 
 /** @return the current count without resetting it. @isr_ok */
-uint32_t hf_counter_peek(const hf_counter_t *c);
+static inline uint32_t hf_counter_peek(const hf_counter_t *c) {
+    return atomic_load_explicit(&c->count, memory_order_acquire);
+}
 
 /* ---- edge queue ----------------------------------------------------------------------------- */
 
@@ -128,11 +134,16 @@ bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level);
 /** Pop the oldest edge into @p out. @return false when empty. Loop only (the one consumer). */
 bool hf_evq_pop(hf_evq_t *q, hf_edge_t *out);
 
-/** @return true when no edge is waiting. @isr_ok */
-bool hf_evq_empty(const hf_evq_t *q);
-
 /** @return the number of edges waiting. @isr_ok */
-uint32_t hf_evq_count(const hf_evq_t *q);
+static inline uint32_t hf_evq_count(const hf_evq_t *q) {
+    uint32_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
+    return atomic_load_explicit(&q->head, memory_order_acquire) - tail;
+}
+
+/** @return true when no edge is waiting. @isr_ok */
+static inline bool hf_evq_empty(const hf_evq_t *q) {
+    return hf_evq_count(q) == 0u;
+}
 
 /** @return the capacity. @isr_ok */
 static inline uint32_t hf_evq_capacity(const hf_evq_t *q) {
@@ -140,7 +151,9 @@ static inline uint32_t hf_evq_capacity(const hf_evq_t *q) {
 }
 
 /** @return true when edges were dropped since the last hf_evq_take_dropped() (a peek). @isr_ok */
-bool hf_evq_dropped_pending(const hf_evq_t *q);
+static inline bool hf_evq_dropped_pending(const hf_evq_t *q) {
+    return atomic_load_explicit(&q->dropped, memory_order_acquire) != q->dropped_seen;
+}
 
 /** @return how many edges were dropped since the last call, and start counting afresh. Loop
  * only. */

@@ -47,6 +47,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "port.h"
 #include "ticks.h"
 
 typedef struct hf_task hf_task_t;
@@ -95,10 +96,10 @@ bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name);
 bool hf_task_cancel(hf_task_t *t);
 
 /** @return true when @p t has not started, has ended, or was cancelled. */
-bool hf_task_done(const hf_task_t *t);
+static inline bool hf_task_done(const hf_task_t *t);
 
 /** @return true when @p t ended by hf_task_cancel() (until it is started again). */
-bool hf_task_cancelled(const hf_task_t *t);
+static inline bool hf_task_cancelled(const hf_task_t *t);
 
 /** @return the task whose step is running, or NULL outside task steps. */
 hf_task_t *hf_task_current(void);
@@ -120,7 +121,9 @@ bool hf_loop_run_until(hf_ticks_us_t deadline);
 void hf_loop_stop(void);
 
 /** Current microsecond tick (the port's clock). @isr_ok */
-hf_ticks_us_t hf_now_us(void);
+static inline hf_ticks_us_t hf_now_us(void) {
+    return hf_port_now_us();
+}
 
 /** Current millisecond tick (time.ticks_ms()): counts whole milliseconds since start and wraps
  * every 2^32 ms. Loop only. */
@@ -257,6 +260,14 @@ enum {
 #ifndef HF__FALLTHROUGH
 #define HF__FALLTHROUGH ((void)0)
 #endif
+
+static inline bool hf_task_done(const hf_task_t *t) {
+    return t->state == HF__ST_IDLE;
+}
+
+static inline bool hf_task_cancelled(const hf_task_t *t) {
+    return t->state == HF__ST_IDLE && (t->flags & HF__F_CANCELLED) != 0;
+}
 
 void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick);
 void hf__arm(hf_task_t *t, hf_ticks_us_t tick);

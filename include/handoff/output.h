@@ -81,7 +81,9 @@ void hf_output_init(hf_output_t *o, hf_pin_t pin, hf_pin_t follower);
 bool hf_output_play(hf_output_t *o, const uint16_t *steps, uint8_t n, uint8_t repeat);
 
 /** Stop at once: both pins off. @return true if a pattern was playing. */
-bool hf_output_cancel(hf_output_t *o);
+static inline bool hf_output_cancel(hf_output_t *o) {
+    return hf_task_cancel(&o->task);
+}
 
 /** Change the follower pin (HF_PIN_NONE mutes it); the old one is driven to 0, the new one takes
  * the current level at once. */
