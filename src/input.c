@@ -105,19 +105,6 @@ bool hf_button_deadline(const hf_button_t *b, hf_ticks_us_t *at_us) {
     return (b->st & (held ? BTN_LONG : BTN_PRESSED)) != 0;
 }
 
-const char *hf_btn_event_name(hf_btn_event_t type) {
-    switch (type) {
-    case HF_BTN_PRESS:
-        return "press";
-    case HF_BTN_RELEASE:
-        return "release";
-    case HF_BTN_LONG_PRESS:
-        return "long_press";
-    default:
-        return "none";
-    }
-}
-
 /* ---- the input task ------------------------------------------------------------------------- */
 
 static void deliver(hf_input_t *in, hf_button_t *b, const hf_btn_ev_t *ev, unsigned n) {

@@ -14,11 +14,13 @@
  * Every live task is in exactly one place besides, possibly, the timer heap:
  *   READY    in the ready FIFO (L.ready)
  *   WAITING  in the wait list; polled again after a signal from an ISR-side object or after
- *            any task made progress; in the heap too while a timed await is armed
+ *            any task made progress
  *   SLEEPING only in the heap
  *   RUNNING  its step is executing
- * The heap holds at most one entry per live task, and at most HF_CFG_MAX_TASKS tasks are alive,
- * so it can never overflow.
+ * A task is in the timer heap exactly while it sleeps or a timed await of its is under way: the
+ * await macros put it there (hf__sleep_until, hf__arm), its time coming or the end of the wait
+ * (hf__armed_wait_over) or of the task takes it out. So the heap holds at most one entry per
+ * live task, and at most HF_CFG_MAX_TASKS tasks are alive: it can never overflow.
  */
 /* A FIFO of tasks linked through hf_task_t.next. */
 typedef struct {
@@ -183,7 +185,7 @@ bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name) {
 static void task_finish(hf_task_t *t) {
     heap_remove(t);
     t->state = HF__ST_IDLE;
-    t->flags &= (uint8_t) ~(HF__F_ARMED | HF__F_CANCEL_REQ);
+    t->flags &= (uint8_t)~HF__F_CANCEL_REQ;
     L.live--;
     L.progress = true;
 }
@@ -229,24 +231,22 @@ hf_task_t *hf_task_current(void) {
 void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick) {
     heap_remove(t);
     t->deadline = tick;
+    heap_insert(t);
 }
 
 void hf__arm(hf_task_t *t, hf_ticks_us_t tick) {
-    heap_remove(t);
-    t->deadline = tick;
-    t->flags = (uint8_t)((t->flags | HF__F_ARMED) & ~HF__F_TIMED_OUT);
+    hf__sleep_until(t, tick);
+    t->flags &= (uint8_t)~HF__F_TIMED_OUT;
 }
 
 int hf__armed_wait_over(hf_task_t *t, int cond) {
     if (cond) {
-        t->flags &= (uint8_t) ~(HF__F_ARMED | HF__F_TIMED_OUT);
-        return 1;
+        t->flags &= (uint8_t)~HF__F_TIMED_OUT; /* the condition wins over a time-out */
+    } else if (!(t->flags & HF__F_TIMED_OUT)) {
+        return 0;
     }
-    if (t->flags & HF__F_TIMED_OUT) {
-        t->flags &= (uint8_t)~HF__F_ARMED;
-        return 1;
-    }
-    return 0;
+    heap_remove(t); /* still there when the condition came first */
+    return 1;
 }
 
 /* ---- time ----------------------------------------------------------------------------------- */
@@ -314,15 +314,6 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
         r = HF__WAIT;
     } else {
         L.progress = true;
-    }
-    /* In the heap while sleeping or in a timed await; a timed await still under way keeps its
-     * place (and its order among equal deadlines). */
-    if (r == HF__SLEEP || (r == HF__WAIT && (t->flags & HF__F_ARMED))) {
-        if (t->heap_pos == 0) {
-            heap_insert(t);
-        }
-    } else {
-        heap_remove(t);
     }
     if (r == HF__YIELD) {
         ready_push(t);

@@ -150,6 +150,11 @@ bool hf_input_start(hf_input_t *in, hf_evq_t *q, hf_button_t *const *buttons, un
                     hf_input_fn_t fn, void *ctx);
 
 /** The events' name ("press", "release", "long_press"). */
-const char *hf_btn_event_name(hf_btn_event_t type);
+static inline const char *hf_btn_event_name(hf_btn_event_t type) {
+    return type == HF_BTN_PRESS        ? "press"
+           : type == HF_BTN_RELEASE    ? "release"
+           : type == HF_BTN_LONG_PRESS ? "long_press"
+                                       : "none";
+}
 
 #endif

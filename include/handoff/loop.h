@@ -245,10 +245,9 @@ enum { HF__DONE = 0, HF__YIELD, HF__SLEEP, HF__WAIT, HF__WAIT_IDLE, HF__AGAIN };
 enum { HF__ST_IDLE = 0, HF__ST_READY, HF__ST_SLEEPING, HF__ST_WAITING, HF__ST_RUNNING };
 enum {
     HF__F_TIMED_OUT = 1u << 0,  /* the last timed await ended by its time-out */
-    HF__F_ARMED = 1u << 1,      /* a timed await is under way: its deadline is in the heap */
-    HF__F_CANCELLED = 1u << 2,  /* ended by hf_task_cancel() */
-    HF__F_CANCEL_REQ = 1u << 3, /* cancelled itself while running */
-    HF__F_HOG_REPORTED = 1u << 4
+    HF__F_CANCELLED = 1u << 1,  /* ended by hf_task_cancel() */
+    HF__F_CANCEL_REQ = 1u << 2, /* cancelled itself while running */
+    HF__F_HOG_REPORTED = 1u << 3
 };
 #define HF__PC_FINALLY 0xFFFFu
 
