@@ -65,18 +65,10 @@ uint32_t hf_counter_take(hf_counter_t *c) {
  * store, which lets the producer reuse the slot. No read-modify-write anywhere. */
 
 bool hf_evq_init(hf_evq_t *q, hf_edge_t *slots, uint32_t capacity) {
-    if (capacity < 2u || (capacity & (capacity - 1u)) != 0u || slots == NULL) {
-        q->buf = NULL;
-        q->mask = 0;
-        return false;
-    }
-    q->buf = slots;
-    q->mask = capacity - 1u;
-    atomic_store_explicit(&q->head, 0u, memory_order_relaxed);
-    atomic_store_explicit(&q->tail, 0u, memory_order_relaxed);
-    atomic_store_explicit(&q->dropped, 0u, memory_order_relaxed);
-    q->dropped_seen = 0;
-    return true;
+    bool ok = capacity >= 2u && (capacity & (capacity - 1u)) == 0u && slots != NULL;
+    /* before any interrupt uses it: a plain initialisation */
+    *q = (hf_evq_t){ok ? slots : NULL, ok ? capacity - 1u : 0u, 0, 0, 0, 0};
+    return ok;
 }
 
 bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level) {

@@ -54,9 +54,7 @@ void hf_pattern_stop(hf_pattern_t *p) {
 
 static void drive(const hf_output_t *o, int level) {
     hf_gpio_write(o->pin, level);
-    if (o->follower != HF_PIN_NONE) {
-        hf_gpio_write(o->follower, level);
-    }
+    hf_gpio_write(o->follower, level); /* HF_PIN_NONE is ignored */
 }
 
 static int output_task(hf_task_t *self) {
@@ -97,14 +95,9 @@ bool hf_output_play(hf_output_t *o, const uint16_t *steps, uint8_t n, uint8_t re
 }
 
 void hf_output_set_follower(hf_output_t *o, hf_pin_t follower) {
-    if (follower == o->follower) {
-        return;
-    }
-    if (o->follower != HF_PIN_NONE) {
-        hf_gpio_write(o->follower, 0);
-    }
-    o->follower = follower;
-    if (follower != HF_PIN_NONE) {
+    if (follower != o->follower) {
+        hf_gpio_write(o->follower, 0); /* HF_PIN_NONE is ignored */
+        o->follower = follower;
         hf_gpio_write(follower, hf_pattern_level(&o->pat));
     }
 }

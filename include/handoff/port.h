@@ -99,7 +99,8 @@ bool hf_gpio_input(hf_pin_t pin, hf_pull_t pull);
 /** Configure @p pin as an output driving @p level. @return false for a pin the board lacks. */
 bool hf_gpio_output(hf_pin_t pin, int level);
 
-/** Drive output @p pin to @p level (0 or non-zero). @isr_ok */
+/** Drive output @p pin to @p level (0 or non-zero). A pin the board lacks, HF_PIN_NONE
+ * included, is ignored. @isr_ok */
 void hf_gpio_write(hf_pin_t pin, int level);
 
 /** Read @p pin: the input level, or an output's driven level. @isr_ok */

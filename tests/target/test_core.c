@@ -150,6 +150,9 @@ static void test_pins(void) {
     TH_CHECK_EQ(hf_gpio_read(HF_PIN_LED), 1);
     TH_CHECK(!hf_gpio_input(HF_PIN_LED, HF_PULL_UP));
     TH_CHECK(!hf_gpio_input(40, HF_PULL_UP));
+    hf_gpio_write(HF_PIN_NONE, 1); /* a pin the board lacks: ignored */
+    TH_CHECK_EQ(hf_gpio_read(HF_PIN_NONE), 0);
+    TH_CHECK_EQ(hf_gpio_read(HF_PIN_LED), 1);
 }
 
 int main(int argc, char **argv) {
