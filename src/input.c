@@ -114,13 +114,17 @@ static void deliver(hf_input_t *in, hf_button_t *b, const hf_btn_ev_t *ev, unsig
 }
 
 /* Route every queued edge, then report what is due by `now` and find the next deadline. `now`
- * is read before the queue is drained: an interrupt that fires later has a later timestamp, so
- * ticks never go backwards. */
+ * is read before the queue is drained and moved up to the last edge drained (an interrupt may
+ * come in between): no button is ever taken back in time, and an edge pushed after the drain
+ * is later still. */
 static void input_service(hf_input_t *in) {
     hf_btn_ev_t ev[2 * HF_BUTTON_MAX_EVENTS]; /* an edge's events, then those due after it */
     hf_ticks_us_t now = hf_now_us();
     hf_edge_t e;
     while (hf_evq_pop(in->q, &e)) {
+        if (hf_ticks_diff(e.t_us, now) > 0) {
+            now = e.t_us;
+        }
         for (unsigned i = 0; i < in->n; i++) {
             hf_button_t *b = in->buttons[i];
             if (b->pin == e.pin) {

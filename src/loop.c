@@ -354,9 +354,9 @@ static bool take_signal(void) {
     return true;
 }
 
-/* The loop proper: returns true at hf_loop_stop(), false once nothing is due at or before
- * limit. hf_loop_run() runs it in laps. */
-bool hf_loop_run_until(hf_ticks_us_t limit) {
+/* The loop proper: returns true at hf_loop_stop(); with has_limit, false once nothing is due
+ * at or before limit. */
+static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     hf_ticks_us_t now = 0;
     bool now_fresh = false; /* now is the end of the last task step, read moments ago */
     for (;;) {
@@ -376,6 +376,11 @@ bool hf_loop_run_until(hf_ticks_us_t limit) {
             now = hf_port_now_us();
         }
         now_fresh = false;
+        if (!has_limit) {
+            /* Half the tick period ahead: never reached, and the loop still wakes that often,
+             * so that hf_now_ms() sees every wrap of the microsecond counter. */
+            limit = hf_ticks_add(now, INT32_MAX);
+        }
         (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
         /* Run only what was due by the limit. */
         expire_timers(hf_ticks_diff(now, limit) > 0 ? limit : now);
@@ -406,8 +411,9 @@ bool hf_loop_run_until(hf_ticks_us_t limit) {
 }
 
 void hf_loop_run(void) {
-    /* In laps of half the tick period at most: the loop wakes at least that often, so that
-     * hf_now_ms() sees every wrap of the microsecond counter. */
-    while (!hf_loop_run_until(hf_ticks_add(hf_port_now_us(), INT32_MAX))) {
-    }
+    (void)loop_run(false, 0);
+}
+
+bool hf_loop_run_until(hf_ticks_us_t deadline) {
+    return loop_run(true, deadline);
 }

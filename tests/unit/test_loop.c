@@ -1233,6 +1233,59 @@ static void test_print_and_log_lines(void **state) {
     assert_false(l->line[5].is_log);
 }
 
+/* ---- hf_loop_run() with a task always ready: timers keep firing for hours -------------------- */
+
+typedef struct {
+    hf_task_t task;
+    uint32_t wakes;
+    uint64_t last_us, worst_late_us;
+} ticker_t;
+
+static ticker_t s_ticker;
+static hf_task_t s_busy;
+
+static int busy_step_fn(hf_task_t *self) { /* 40 ms of work per step, then yield: never idle */
+    HF_TASK_BEGIN(self);
+    for (;;) {
+        hf_port_delay_us(40000u);
+        HF_YIELD();
+    }
+    HF_TASK_END();
+}
+
+static int ticker_fn(hf_task_t *self) { /* wakes every 1000 ms; stops the loop after 3 hours */
+    ticker_t *k = (ticker_t *)self;
+    HF_TASK_BEGIN(self);
+    while (k->wakes < 3u * 3600u) {
+        HF_AWAIT_MS(1000);
+        k->wakes++;
+        uint64_t late = hft_now() - k->last_us - 1000000u;
+        if (late > k->worst_late_us) {
+            k->worst_late_us = late;
+        }
+        k->last_us = hft_now();
+    }
+    hf_loop_stop();
+    HF_TASK_END();
+}
+
+/* Three hours of a busy task (more than the 71.6 minutes of one microsecond-tick period, twice
+ * over the 35.8 minutes of half of it) beside a 1 s ticker under hf_loop_run(): the ticker is
+ * never later than one busy step. */
+static void test_run_forever_with_busy_task(void **state) {
+    start(state);
+    s_ticker = (ticker_t){HF_TASK_INIT, 0, 0, 0};
+    s_busy = (hf_task_t)HF_TASK_INIT;
+    assert_true(hf_task_start(&s_ticker.task, ticker_fn, "ticker"));
+    assert_true(hf_task_start(&s_busy, busy_step_fn, "busy"));
+    hf_loop_run();
+    assert_int_equal(s_ticker.wakes, 3u * 3600u);
+    assert_true(s_ticker.worst_late_us <= 40000u);
+    assert_true(hft_now() >= 3ull * 3600u * 1000000u);
+    assert_true(hft_now() <= 3ull * 3600u * 1000000u + 3u * 3600u * 40000u);
+    (void)hf_task_cancel(&s_busy);
+}
+
 int main(void) {
 #define LOOP_TESTS(i)                                                                              \
     HFT_AT_EPOCH(test_start_order_fifo, i), HFT_AT_EPOCH(test_await_exact_times, i),               \
@@ -1252,7 +1305,8 @@ int main(void) {
         HFT_AT_EPOCH(test_start_refuses_beyond_max_tasks, i),                                      \
         HFT_AT_EPOCH(test_equal_deadlines_in_arm_order, i), HFT_AT_EPOCH(test_loop_stop, i),       \
         HFT_AT_EPOCH(test_tickless, i), HFT_AT_EPOCH(test_hog_reported_once, i),                   \
-        HFT_AT_EPOCH(test_hog_limit, i), HFT_AT_EPOCH(test_print_and_log_lines, i)
+        HFT_AT_EPOCH(test_hog_limit, i), HFT_AT_EPOCH(test_print_and_log_lines, i),                \
+        HFT_AT_EPOCH(test_run_forever_with_busy_task, i)
     const struct CMUnitTest epoch0[] = {LOOP_TESTS(0)};
     const struct CMUnitTest epoch_wrap[] = {LOOP_TESTS(1)};
     const struct CMUnitTest both[] = {cmocka_unit_test(test_timer_heap_random)};
