@@ -133,10 +133,10 @@ typedef struct {
 } defer_slot_t;
 
 static struct {
-    atomic_uint enq; /* the indices first: small offsets make short instructions */
+    defer_slot_t slot[HF_CFG_DEFER_CAP];
+    atomic_uint enq;
     atomic_uint failures;
     uint32_t deq;
-    defer_slot_t slot[HF_CFG_DEFER_CAP];
 } D;
 
 #define DEFER_MASK (HF_CFG_DEFER_CAP - 1u)
