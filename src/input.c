@@ -113,18 +113,18 @@ static void deliver(hf_input_t *in, hf_button_t *b, const hf_btn_ev_t *ev, unsig
     }
 }
 
-/* Route every queued edge, then report what is due by `now` and find the next deadline. `now`
- * is read before the queue is drained and moved up to the last edge drained (an interrupt may
- * come in between): no button is ever taken back in time, and an edge pushed after the drain
- * is later still. */
+/* Route every queued edge, then report what is due by `now` and find the next deadline.
+ * Interrupts go on during the drain (and during the callbacks it makes), so edges stamped after
+ * `now` arrive; a button fed such an edge has nothing due before it, so the calls at `now`
+ * below report nothing early. After edges were lost, each pin is read, and the clock after
+ * it: every edge that the reading reflects, lost ones included, came before that tick, which
+ * is the one the button is brought back in line at. A release found there is thus reported a
+ * full settle time after the last edge, never inside it. */
 static void input_service(hf_input_t *in) {
     hf_btn_ev_t ev[2 * HF_BUTTON_MAX_EVENTS]; /* an edge's events, then those due after it */
     hf_ticks_us_t now = hf_now_us();
     hf_edge_t e;
     while (hf_evq_pop(in->q, &e)) {
-        if (hf_ticks_diff(e.t_us, now) > 0) {
-            now = e.t_us;
-        }
         for (unsigned i = 0; i < in->n; i++) {
             hf_button_t *b = in->buttons[i];
             if (b->pin == e.pin) {
@@ -133,15 +133,20 @@ static void input_service(hf_input_t *in) {
             }
         }
     }
-    /* Edges were lost: bring each button back in line with its pin. */
-    bool resync = hf_evq_dropped_pending(in->q);
+    bool resync = hf_evq_dropped_pending(in->q); /* edges were lost */
     /* Nothing timed pending: still look again within HF__INPUT_IDLE_US, so that
      * hf_button_advance() runs as often as it must. Every button deadline is closer. */
     in->deadline = now + HF__INPUT_IDLE_US;
     for (unsigned i = 0; i < in->n; i++) {
         hf_button_t *b = in->buttons[i];
-        int level = resync ? (hf_gpio_read(b->pin) ? 1 : 0) : b->level;
-        unsigned k = level != b->level ? hf_button_edge(b, now, level, ev) : 0u;
+        unsigned k = 0;
+        if (resync) {
+            int level = hf_gpio_read(b->pin) ? 1 : 0;
+            hf_ticks_us_t read_at = hf_now_us();
+            if (level != b->level) {
+                k = hf_button_edge(b, read_at, level, ev);
+            }
+        }
         deliver(in, b, ev, k + hf_button_advance(b, now, ev + k));
         hf_ticks_us_t at;
         if (hf_button_deadline(b, &at) && hf_ticks_diff(at, in->deadline) < 0) {

@@ -1,4 +1,6 @@
-/* ISR-side primitives: flag, counter, edge queue, deferred call. */
+/* ISR-side primitives: flag, counter, edge queue, deferred call.
+ * The HF_TEST_BROKEN_* macros build a queue with its publish or release order wrong, for
+ * tests/hunt to prove that it catches such a queue; never defined in a real build. */
 #include "handoff/isr.h"
 
 #include <stddef.h>
@@ -83,11 +85,16 @@ bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level) {
         return false;
     }
     hf_edge_t *e = &q->buf[head & q->mask];
+#ifdef HF_TEST_BROKEN_EVQ_PUBLISH /* broken: the slot is published before it is written */
+    atomic_store_explicit(&q->head, head + 1u, memory_order_release);
+#endif
     e->t_us = t_us;
     e->pin = pin;
     e->level = level;
     e->reserved = 0;
+#ifndef HF_TEST_BROKEN_EVQ_PUBLISH
     atomic_store_explicit(&q->head, head + 1u, memory_order_release);
+#endif
     hf__signal();
     return true;
 }
@@ -98,8 +105,13 @@ bool hf_evq_pop(hf_evq_t *q, hf_edge_t *out) {
     if (head == tail) {
         return false;
     }
+#ifdef HF_TEST_BROKEN_EVQ_RELEASE /* broken: the slot is handed back before it is read */
+    atomic_store_explicit(&q->tail, tail + 1u, memory_order_release);
+    *out = q->buf[tail & q->mask];
+#else
     *out = q->buf[tail & q->mask];
     atomic_store_explicit(&q->tail, tail + 1u, memory_order_release);
+#endif
     return true;
 }
 
@@ -194,9 +206,14 @@ bool hf_defer(hf_defer_fn_t fn, void *arg) {
         return false;
     }
     defer_slot_t *s = &D.slot[pos & DEFER_MASK];
+#ifdef HF_TEST_BROKEN_DEFER_PUBLISH /* broken: the slot is published before it is written */
+    slot_publish(pos, pos + 1u);
+#endif
     s->fn = fn;
     s->arg = arg;
+#ifndef HF_TEST_BROKEN_DEFER_PUBLISH
     slot_publish(pos, pos + 1u);
+#endif
     hf__signal();
     return true;
 }
@@ -213,9 +230,14 @@ uint32_t hf__defer_run(void) {
             return ran; /* empty, or the next producer has not published yet */
         }
         defer_slot_t *s = &D.slot[D.deq & DEFER_MASK];
+#ifdef HF_TEST_BROKEN_DEFER_RELEASE /* broken: the slot is handed back before it is read */
+        slot_publish(D.deq, D.deq + HF_CFG_DEFER_CAP);
+#endif
         hf_defer_fn_t fn = s->fn;
         void *arg = s->arg;
+#ifndef HF_TEST_BROKEN_DEFER_RELEASE
         slot_publish(D.deq, D.deq + HF_CFG_DEFER_CAP);
+#endif
         D.deq++;
         fn(arg);
         ran++;

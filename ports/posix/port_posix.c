@@ -304,9 +304,17 @@ static void wake_pipe_open(void) {
     }
 }
 
+/* HF_TEST_BROKEN_WAKER and HF_TEST_BROKEN_SLEEPER build the two halves of the handshake wrong,
+ * as tests/model/handoff.pml does with -DBROKEN_WAKER and -DBROKEN; tests/hunt must catch them. */
 void hf_port_wake(void) {
+#ifdef HF_TEST_BROKEN_WAKER
+    int was_sleeping = atomic_load(&sleeping); /* broken: reads sleeping before its store */
     atomic_store(&wake_pending, 1);
-    if (atomic_load(&sleeping)) {
+#else
+    atomic_store(&wake_pending, 1);
+    int was_sleeping = atomic_load(&sleeping);
+#endif
+    if (was_sleeping) {
         int saved_errno = errno;
         char b = 1;
         ssize_t r = write(wake_pipe[1], &b, 1); /* a full pipe is already readable */
@@ -417,7 +425,11 @@ bool hf__posix_poll(uint64_t timeout_us, bool has_timeout, int extra_fd, bool *e
     size_t nw = hf__posix_watch_fill(fds + 2, HF_POSIX_WATCH_MAX);
     int r = 1; /* a pending wake counts as an early return */
     atomic_store(&sleeping, 1);
+#ifdef HF_TEST_BROKEN_SLEEPER
+    if (true) { /* broken: no second look at wake_pending after announcing the sleep */
+#else
     if (!atomic_exchange(&wake_pending, 0)) {
+#endif
         /* ppoll() rather than poll(): microsecond time-outs, not milliseconds. A negative fd
          * (no terminal) is skipped by ppoll. */
         struct timespec ts = {(time_t)(timeout_us / 1000000u),

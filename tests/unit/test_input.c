@@ -428,15 +428,17 @@ static hf_button_t btn14, btn15;
 static hf_button_t *const both_buttons[] = {&btn14, &btn15};
 static hf_input_t input;
 
-/* A fresh board and input task; with held14 the GP14 button is already held at the start. */
-static void e2e_start_ex(void **state, const hf_button_cfg_t *cfg, bool held14) {
+/* A fresh board and input task on queue q calling back fn; with held14 the GP14 button is
+ * already held at the start. */
+static void e2e_start_on(void **state, const hf_button_cfg_t *cfg, bool held14, hf_evq_t *q,
+                         hf_input_fn_t fn) {
     hf_edge_t e;
     hft_start(hft_state_epoch(state));
     rec.n = 0;
     rec.bad_ctx = 0;
-    while (hf_evq_pop(&edges_q, &e)) {
+    while (hf_evq_pop(q, &e)) {
     }
-    (void)hf_evq_take_dropped(&edges_q);
+    (void)hf_evq_take_dropped(q);
     assert_true(hf_gpio_input(14, HF_PULL_UP));   /* button to GND */
     assert_true(hf_gpio_input(15, HF_PULL_DOWN)); /* PIR, active high */
     assert_true(hf_gpio_input(16, HF_PULL_UP));   /* no button: its edges are ignored */
@@ -446,12 +448,16 @@ static void e2e_start_ex(void **state, const hf_button_cfg_t *cfg, bool held14) 
     }
     hf_button_init(&btn14, 14, HF_ACTIVE_LOW, cfg, hf_gpio_read(14), hf_now_us());
     hf_button_init(&btn15, 15, HF_ACTIVE_HIGH, cfg, hf_gpio_read(15), hf_now_us());
-    assert_true(hf_gpio_irq(14, HF_EDGE_BOTH, hf_evq_isr, &edges_q));
-    assert_true(hf_gpio_irq(15, HF_EDGE_BOTH, hf_evq_isr, &edges_q));
-    assert_true(hf_gpio_irq(16, HF_EDGE_BOTH, hf_evq_isr, &edges_q));
+    assert_true(hf_gpio_irq(14, HF_EDGE_BOTH, hf_evq_isr, q));
+    assert_true(hf_gpio_irq(15, HF_EDGE_BOTH, hf_evq_isr, q));
+    assert_true(hf_gpio_irq(16, HF_EDGE_BOTH, hf_evq_isr, q));
     input.task = (hf_task_t)HF_TASK_INIT;
-    assert_true(hf_input_start(&input, &edges_q, both_buttons, 2, on_event, &ctx_token));
-    assert_true(hf_evq_empty(&edges_q));
+    assert_true(hf_input_start(&input, q, both_buttons, 2, fn, &ctx_token));
+    assert_true(hf_evq_empty(q));
+}
+
+static void e2e_start_ex(void **state, const hf_button_cfg_t *cfg, bool held14) {
+    e2e_start_on(state, cfg, held14, &edges_q, on_event);
 }
 
 static void e2e_start(void **state, const hf_button_cfg_t *cfg) {
@@ -597,6 +603,102 @@ static void test_input_task_random_matches_pure(void **state) {
     assert_int_equal(rec.bad_ctx, 0u);
 }
 
+/* ---- the input task's clock: edges stamped after its `now`, lost edges, the resync --------- */
+/* The callback below plays the ISR while the input task is busy in it: it busy-waits (virtual
+ * time goes on, as a slow callback's does) and moves GP14 meanwhile, so that its interrupt
+ * pushes edges stamped after the `now` the task read before it drained the queue. In a
+ * 4-slot queue the later ones are lost, and the task must bring the button in line with the
+ * pin, at a time after every edge, lost ones included. */
+HF_EVQ_DEFINE(small_q, 4);
+
+typedef struct {
+    uint32_t after_us; /* from the start of the callback */
+    uint8_t level;
+} played_t;
+
+static struct {
+    hf_btn_event_t on;     /* the event whose callback plays the edges */
+    const played_t *edge;  /* the edges it plays */
+    size_t n;              /* how many */
+    uint32_t busy_us;      /* how long the callback runs in all */
+    bool done;             /* played once */
+    uint64_t last_edge_us; /* virtual time of the last edge played */
+} play;
+
+static void on_event_playing(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
+    on_event(b, ev, ctx);
+    if (play.done || ev->type != play.on || b->pin != 14) {
+        return;
+    }
+    play.done = true;
+    uint32_t at = 0;
+    for (size_t i = 0; i < play.n; i++) {
+        hf_port_delay_us(play.edge[i].after_us - at);
+        at = play.edge[i].after_us;
+        hf_sim_drive(14, play.edge[i].level);
+        play.last_edge_us = hft_now();
+    }
+    hf_port_delay_us(play.busy_us - at);
+}
+
+static void play_start(void **state, hf_evq_t *q, hf_btn_event_t on, const played_t *edge, size_t n,
+                       uint32_t busy_us) {
+    play.on = on;
+    play.edge = edge;
+    play.n = n;
+    play.busy_us = busy_us;
+    play.done = false;
+    e2e_start_on(state, NULL, false, q, on_event_playing);
+}
+
+/* The release bounces during the press's callback: seven edges, from 0.5 ms to 3.5 ms after
+ * the press, the last one releasing. The callback returns at 5 ms. */
+static const played_t bouncing_release[] = {{500, 1},  {1000, 0}, {1500, 1}, {2000, 0},
+                                            {2500, 1}, {3000, 0}, {3500, 1}};
+
+/* Room for every edge: all are drained, stamped after the task's `now`, and the release is
+ * reported exactly settle_ms (20) after the last one. */
+static void test_input_clock_edges_after_now(void **state) {
+    play_start(state, &edges_q, HF_BTN_PRESS, bouncing_release, 7, 5000);
+    static const drive_t d[] = {D(1000, 14, 0), D(1300, 14, 0), D(1400, 14, 1)};
+    drive_all(d, sizeof d / sizeof d[0], 2000);
+    assert_true(play.done);
+    assert_int_equal(play.last_edge_us, 1003500u);
+    CHECK_REC(RP(14, 1000), RR(14, 1023.5), RP(14, 1300), RR(14, 1420));
+    assert_int_equal(hf_evq_take_dropped(&edges_q), 0u);
+}
+
+/* Four slots: the last three edges, the releasing one among them, are lost. The task drains
+ * the four that fit (they leave the button pressed), then reads the pin (released) and the
+ * clock (5 ms): the release comes at 25 ms, a full settle time after the last edge (3.5 ms),
+ * not 20 ms after the last edge drained (2 ms) nor after the task's first reading (0 ms). The
+ * button is free again: the press at 1300 counts. */
+static void test_input_clock_lost_edges_resync(void **state) {
+    play_start(state, &small_q, HF_BTN_PRESS, bouncing_release, 7, 5000);
+    static const drive_t d[] = {D(1000, 14, 0), D(1300, 14, 0), D(1400, 14, 1)};
+    drive_all(d, sizeof d / sizeof d[0], 2000);
+    assert_true(play.done);
+    CHECK_REC(RP(14, 1000), RR(14, 1025), RP(14, 1300), RR(14, 1420));
+    assert_true(rec.r[1].t_us >= play.last_edge_us + 20000u); /* never inside the settle time */
+    assert_int_equal(hf_evq_take_dropped(&small_q), 3u);
+}
+
+/* A held button's release is lost whole: its callback for the long press runs 4 ms, during
+ * which the button is let go with a bounce; the last edge, the one that releases, does not fit.
+ * Without the resync the button would stay pressed for good; with it the release comes 20 ms
+ * after the clock read behind the pin, and the next press counts. */
+static void test_input_clock_lost_release(void **state) {
+    static const played_t release[] = {{1000, 1}, {1200, 0}, {1400, 1}, {1600, 0}, {1800, 1}};
+    play_start(state, &small_q, HF_BTN_LONG_PRESS, release, 5, 4000);
+    static const drive_t d[] = {D(1000, 14, 0), D(2500, 14, 0), D(2600, 14, 1)};
+    drive_all(d, sizeof d / sizeof d[0], 3000);
+    assert_true(play.done);
+    CHECK_REC(RP(14, 1000), RL(14, 2000), RR(14, 2024), RP(14, 2500), RR(14, 2620));
+    assert_int_equal(hf_gpio_read(14), 1);
+    assert_false(hf_button_is_pressed(&btn14));
+    assert_int_equal(hf_evq_take_dropped(&small_q), 1u);
+}
+
 int main(void) {
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_debounce_tables),
@@ -610,7 +712,10 @@ int main(void) {
     HFT_AT_EPOCH(test_input_task_press_long_release, i),                                           \
         HFT_AT_EPOCH(test_input_task_two_buttons_one_queue, i),                                    \
         HFT_AT_EPOCH(test_input_task_config, i), HFT_AT_EPOCH(test_input_task_starts_held, i),     \
-        HFT_AT_EPOCH(test_input_task_random_matches_pure, i)
+        HFT_AT_EPOCH(test_input_task_random_matches_pure, i),                                      \
+        HFT_AT_EPOCH(test_input_clock_edges_after_now, i),                                         \
+        HFT_AT_EPOCH(test_input_clock_lost_edges_resync, i),                                       \
+        HFT_AT_EPOCH(test_input_clock_lost_release, i)
     const struct CMUnitTest e2e_epoch0[] = {E2E_TESTS(0)};
     const struct CMUnitTest e2e_epoch_wrap[] = {E2E_TESTS(1)};
     int failed = 0;
