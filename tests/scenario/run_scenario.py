@@ -6,9 +6,12 @@ A scenario file carries its own expectations in comments:
     #= LED 1000.000 1                a change of pin LED at 1000 ms to 1 (the complete list of
                                      changes, from the value at 0 ms, for every pin named)
 The run is repeated with its own VCD as the scenario (replay); the output and the VCD must be
-identical. With --wrap, the run starts with the 32-bit microsecond tick 1.5 s before its wrap
-instead, must meet the same expectations, and must print and record exactly what the run from
-tick 0 does (a CTest test of its own, label "wrap").
+identical. With --wrap, the run is repeated with the 32-bit microsecond tick starting so that it
+wraps where it hurts: 1.5 s in, in the middle of the tightest bounce, exactly at a press and
+1 us after it, in the middle of the longest hold, in the middle of an alert (the two closest
+changes of an output) and 1 us before the first printed line; each run must meet the same
+expectations and print and record exactly what the run from tick 0 does (a CTest test of its
+own, label "wrap").
 
 usage: run_scenario.py BINARY SCENARIO          check
        run_scenario.py --wrap BINARY SCENARIO   check across the tick wrap
@@ -18,9 +21,6 @@ import os
 import subprocess
 import sys
 import tempfile
-
-WRAP_EPOCH = 2**32 - 1_500_000
-
 
 def expectations(path):
     lines, changes = [], {}
@@ -81,6 +81,56 @@ def replayable(path):
     return bool(seen)
 
 
+def wrap_points(scenario, changes, lines):
+    """Instants (us since start) at which the tick should wrap: where it hurts, as named."""
+    inputs = set()
+    with open(scenario) as f:
+        for raw in f:
+            tok = raw.split("#", 1)[0].split()
+            if len(tok) == 3:
+                inputs.add(tok[1])
+    points = [(1_500_000, "1.5 s in")]
+
+    def closest(pins):
+        best = None
+        for pin in pins:
+            ch = changes.get(pin, [])
+            for (a, _), (b, _) in zip(ch, ch[1:]):
+                if a > 0 and b - a > 1 and (best is None or b - a < best[1] - best[0]):
+                    best = (a, b)
+        return best
+
+    bounce = closest(inputs)
+    if bounce:
+        points.append(((bounce[0] + bounce[1]) // 2, "in a bounce"))
+    presses = sorted(t for pin in inputs for t, v in changes.get(pin, []) if t > 0)
+    if presses:
+        points += [(presses[0], "at an edge"), (presses[0] + 1, "1 us after an edge")]
+    holds = []  # (length, start, end) of each span in which an input is away from its rest
+    for pin in inputs:
+        ch = changes.get(pin, [])
+        rest = ch[0][1] if ch and ch[0][0] == 0 else None
+        holds += [(b - a, a, b) for (a, v), (b, _) in zip(ch, ch[1:]) if a > 0 and v != rest]
+    if holds:
+        _, a, b = max(holds)
+        points.append(((a + b) // 2, "in the longest hold"))
+    alert = closest([pin for pin in changes if pin not in inputs])
+    if alert:
+        points.append(((alert[0] + alert[1]) // 2, "in an alert"))
+    for line in lines:
+        if line.startswith("[") and "]" in line:
+            t = round(float(line[1:line.index("]")]) * 1000)
+            if t > 0:
+                points.append((t - 1, "1 us before a printed line"))
+                break
+    seen, out = set(), []
+    for t, why in points:
+        if t not in seen:
+            seen.add(t)
+            out.append((t, why))
+    return out
+
+
 def fmt_ms(us):
     return f"{us // 1000}.{us % 1000:03d}"
 
@@ -118,11 +168,18 @@ def main():
         return 0
     want_lines, want_changes = expectations(scenario)
     replayed = False
+    wraps = []
     if mode == "--wrap":
-        out2, err2, vcd2, changes2 = run(binary, scenario, WRAP_EPOCH)
-        failures = check(out2, changes2, want_lines, want_changes)
-        if (out2, err2, vcd2) != (out, err, vcd_text):
-            failures.append(f"output differs with --epoch-us {WRAP_EPOCH} (tick wrap 1.5 s in)")
+        failures = []
+        wraps = wrap_points(scenario, changes, out.splitlines())
+        for t, why in wraps:
+            epoch = (2**32 - t) % 2**32
+            out2, err2, vcd2, changes2 = run(binary, scenario, epoch)
+            failures += [f"tick wrap at {fmt_ms(t)} ms ({why}): {f}"
+                         for f in check(out2, changes2, want_lines, want_changes)]
+            if (out2, err2, vcd2) != (out, err, vcd_text):
+                failures.append(f"output differs with --epoch-us {epoch} "
+                                f"(tick wrap at {fmt_ms(t)} ms, {why})")
     else:
         failures = check(out, changes, want_lines, want_changes)
         replayed = replayable(scenario)
@@ -139,7 +196,8 @@ def main():
         for f in failures:
             print(f)
         return 1
-    how = (f"the same across the tick wrap (--epoch-us {WRAP_EPOCH})" if mode == "--wrap"
+    how = ("the same with the tick wrapping at " +
+           ", ".join(f"{fmt_ms(t)} ms ({why})" for t, why in wraps) if mode == "--wrap"
            else "and the same from its own VCD" if replayed else "")
     print(f"ok {os.path.basename(binary)} {os.path.basename(scenario)}: "
           f"{len(out.splitlines())} lines, {sum(len(v) for v in want_changes.values())} pin "
