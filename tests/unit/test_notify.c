@@ -184,7 +184,12 @@ static void setup(void **state, const script_t *script, size_t n) {
     F.script = script;
     F.n_script = n;
     memset(&N, 0, sizeof N);
-    hf_notify_cfg_t cfg = {&F.base, "127.0.0.1:8080", "/events", "pico", 77u, SEED, 0, 0};
+    hf_notify_cfg_t cfg = {.transport = &F.base,
+                           .host = "127.0.0.1:8080",
+                           .path = "/events",
+                           .device = "pico",
+                           .boot_id = 77u,
+                           .seed = SEED};
     assert_true(hf_notify_start(&N, &cfg, hf_now_ms()));
 }
 
@@ -462,7 +467,12 @@ static void test_not_started_and_stop(void **state) {
     /* a device name too long, or no transport: not started */
     memset(&F, 0, sizeof F);
     F.base.ops = &fake_ops;
-    hf_notify_cfg_t cfg = {&F.base, "h", "/", "0123456789012345678901234567890123", 1, 1, 0, 0};
+    hf_notify_cfg_t cfg = {.transport = &F.base,
+                           .host = "h",
+                           .path = "/",
+                           .device = "0123456789012345678901234567890123",
+                           .boot_id = 1,
+                           .seed = 1};
     assert_false(hf_notify_start(&idle, &cfg, 0));
     cfg.device = "";
     assert_false(hf_notify_start(&idle, &cfg, 0));
