@@ -100,13 +100,15 @@ static int32_t tls_connect(hf_transport_t *base) {
         }
         t->state = HF__TLS_HANDSHAKE;
     }
-    int r = mbedtls_ssl_handshake(&t->ssl);
-    if (r == 0) {
+    /* One step of the handshake per call: the loop runs between steps, so one call holds it
+     * for at most one public-key operation (a certificate's signature, the key exchange). */
+    t->want = 0;
+    int r = mbedtls_ssl_handshake_step(&t->ssl);
+    if (r == 0 && t->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER) {
         t->state = HF__TLS_OPEN;
-        t->want = 0;
         return HF_NET_OK;
     }
-    return again(t, r) ? HF_NET_AGAIN : tls_fail(t, r);
+    return r == 0 || again(t, r) ? HF_NET_AGAIN : tls_fail(t, r);
 }
 
 static int32_t tls_send(hf_transport_t *base, const void *buf, size_t len) {
@@ -140,9 +142,13 @@ static int32_t tls_recv(hf_transport_t *base, void *buf, size_t cap) {
 
 static void tls_watch(hf_transport_t *base, unsigned want) {
     hf_tls_t *t = (hf_tls_t *)base;
-    if (t->state == HF__TLS_OPEN && (want & HF_NET_WANT_READ) != 0u &&
-        (mbedtls_ssl_get_bytes_avail(&t->ssl) > 0u || mbedtls_ssl_check_pending(&t->ssl))) {
-        hf_flag_set(&t->base.ready); /* decrypted or buffered already: the socket stays quiet */
+    bool now = t->state == HF__TLS_HANDSHAKE
+                   ? t->want == 0u /* the next step needs no I/O: go on after other tasks */
+                   : t->state == HF__TLS_OPEN && (want & HF_NET_WANT_READ) != 0u &&
+                         (mbedtls_ssl_get_bytes_avail(&t->ssl) > 0u ||
+                          mbedtls_ssl_check_pending(&t->ssl)); /* buffered: the socket is quiet */
+    if (now) {
+        hf_flag_set(&t->base.ready);
         return;
     }
     t->inner->ops->watch(t->inner, t->want != 0u ? t->want : want);

@@ -5,7 +5,9 @@
  *        MQTT. Non-blocking end to end: the handshake, every read and every write answer
  *        HF_NET_AGAIN while the inner transport would block, and watch() asks the inner
  *        transport for the direction mbedTLS needs, so the loop sleeps until the socket is
- *        ready, as for plain TCP.
+ *        ready, as for plain TCP. The handshake goes one step per call
+ *        (mbedtls_ssl_handshake_step), the loop running other tasks between steps: a call
+ *        holds the loop for at most one public-key operation.
  *
  * The server's certificate must chain to a CA of the CA file and name the host given at init
  * (mbedTLS checks the subjectAltName DNS names, else the common name; RFC 6125). A failed
