@@ -163,6 +163,9 @@ static hf_mqtt_result_t on_type(hf_mqtt_parser_t *p, uint8_t b) {
         return bad(p, "fixed header: reserved flags set");
     }
     p->type = (uint8_t)type;
+    p->connack_rc = 0;
+    p->session_present = false;
+    p->packet_id = 0;
     p->remain = 0;
     p->shift = 0;
     p->got = 0;

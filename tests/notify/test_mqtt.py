@@ -38,9 +38,12 @@ TOPIC = "handoff/test/" + DEVICE
 
 
 def need(tool):
-    if shutil.which(tool) is None:
+    """The tool's path (mosquitto is in /usr/sbin, not always on the PATH)."""
+    path = shutil.which(tool) or shutil.which(tool, path="/usr/sbin")
+    if path is None:
         raise RuntimeError(f"{tool} is missing: run tools/bootstrap (installs mosquitto, "
                            "mosquitto-clients)")
+    return path
 
 
 def free_port():
@@ -62,7 +65,7 @@ class Broker:
     """mosquitto on a free port with persistence in d; each run logs to its own file."""
 
     def __init__(self, d, tls=None):
-        need("mosquitto")  # in /usr/sbin
+        self.exe = need("mosquitto")
         self.d, self.port, self.runs = d, free_port(), 0
         self.tls_port = free_port() if tls else None
         conf = [f"listener {self.port} 127.0.0.1", "allow_anonymous true",
@@ -83,7 +86,7 @@ class Broker:
         path = os.path.join(self.d, f"mosquitto-{self.runs}.log")
         self.logs.append(path)
         self.log_file = open(path, "w")
-        self.p = subprocess.Popen(["mosquitto", "-c", self.conf], stdout=self.log_file,
+        self.p = subprocess.Popen([self.exe, "-c", self.conf], stdout=self.log_file,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         wait_for(lambda: "running" in self.log_text(-1) or self.p.poll() is not None, 10,
                  "mosquitto to start")
