@@ -136,6 +136,19 @@ static void attempt_begin(hf_notify_t *n) {
     set_deadline(n, n->cfg.connect_ms);
 }
 
+unsigned hf__notify_send_more(hf_notify_t *n) {
+    hf_transport_t *t = n->cfg.transport;
+    int32_t r = t->ops->send(t, n->req + n->req_sent, (size_t)(n->req_len - n->req_sent));
+    if (r == HF_NET_AGAIN || r == 0) {
+        return HF_NET_WANT_WRITE;
+    }
+    if (r < 0) {
+        return hf__notify_net_failed(n, r);
+    }
+    n->req_sent = (uint16_t)(n->req_sent + (uint16_t)r);
+    return n->req_sent >= n->req_len ? HF__NOTIFY_SENT : HF__NOTIFY_STEP_MORE;
+}
+
 unsigned hf__notify_net_failed(hf_notify_t *n, int32_t r) {
     set_reason(n, "%s", hf_net_reason(r));
     return 0;
@@ -159,16 +172,11 @@ static unsigned attempt_step(hf_notify_t *n) {
             n->phase = PH_SEND;
             set_deadline(n, n->cfg.response_ms);
         } else if (n->phase == PH_SEND) {
-            r = t->ops->send(t, n->req + n->req_sent, (size_t)(n->req_len - n->req_sent));
-            if (r == HF_NET_AGAIN || r == 0) {
-                return HF_NET_WANT_WRITE;
-            }
-            if (r < 0) {
-                return net_failed(n, r);
-            }
-            n->req_sent = (uint16_t)(n->req_sent + (uint16_t)r);
-            if (n->req_sent >= n->req_len) {
+            unsigned w = hf__notify_send_more(n);
+            if (w == HF__NOTIFY_SENT) {
                 n->phase = PH_RECV;
+            } else if (w != HF__NOTIFY_STEP_MORE) {
+                return w;
             }
         } else {
             char buf[128];

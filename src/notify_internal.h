@@ -16,6 +16,12 @@
 
 void hf__notify_reason(hf_notify_t *n, const char *fmt, ...) HF__PRINTF(2, 3);
 void hf__notify_deadline(hf_notify_t *n, uint32_t ms);
+/* hf__notify_send_more(): the whole of req is sent. */
+#define HF__NOTIFY_SENT 0x400u
+/* Send more of req (from req_sent to req_len). @return HF__NOTIFY_SENT, HF__NOTIFY_STEP_MORE
+ * when part of it went (call again at once), HF_NET_WANT_WRITE, or 0 when the send failed (reason
+ * set). */
+unsigned hf__notify_send_more(hf_notify_t *n);
 /* A transport call failed with r < 0: the reason says so. @return 0. */
 unsigned hf__notify_net_failed(hf_notify_t *n, int32_t r);
 /* The head event is done with (delivered or given up): room in the outbox again. */

@@ -265,17 +265,12 @@ static unsigned mqtt_step(hf_notify_t *n) {
             start_send(n, M_CONNACK);
             break;
         case M_SEND:
-            r = t->ops->send(t, n->req + n->req_sent, (size_t)(n->req_len - n->req_sent));
-            if (r == HF_NET_AGAIN || r == 0) {
-                return HF_NET_WANT_WRITE;
-            }
-            if (r < 0) {
-                return hf__notify_net_failed(n, r);
-            }
-            n->req_sent = (uint16_t)(n->req_sent + (uint16_t)r);
-            if (n->req_sent >= n->req_len) {
+            w = hf__notify_send_more(n);
+            if (w == HF__NOTIFY_SENT) {
                 n->p.mqtt.last_tx = hf_now_us();
                 n->phase = n->p.mqtt.after_send; /* waits keep the send's deadline */
+            } else if (w != HF__NOTIFY_STEP_MORE) {
+                return w;
             }
             break;
         case M_READY:
