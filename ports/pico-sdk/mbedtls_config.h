@@ -8,8 +8,9 @@
  * allows: the SDK's altcp_tls cannot ask for less) and 2048 out (a notification is at most
  * HF_CFG_NOTIFY_REQUEST_MAX, 1024, bytes).
  *
- * The board has no wall clock: MBEDTLS_HAVE_TIME_DATE is off, so a certificate's validity
- * dates are not checked on the Pico (the host checks them). */
+ * The board has no wall clock: MBEDTLS_HAVE_TIME (which altcp_tls needs) counts from boot
+ * (mbedtls_ms_time() in net_lwip.c), and MBEDTLS_HAVE_TIME_DATE is off, so a certificate's
+ * validity dates are not checked on the Pico (the host checks them). */
 #ifndef HANDOFF_MBEDTLS_CONFIG_H
 #define HANDOFF_MBEDTLS_CONFIG_H
 
@@ -20,6 +21,8 @@
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_PLATFORM_MS_TIME_ALT
 
 /* TLS 1.2 client */
 #define MBEDTLS_SSL_TLS_C

@@ -27,6 +27,7 @@
 #include "lwip/pbuf.h"
 #if HF_PICO_TLS
 #include "lwip/altcp_tls.h"
+#include "mbedtls/platform_time.h"
 #include "mbedtls/ssl.h"
 #include "notify_ca.h" /* HF_PICO_CA_PEM, generated from NOTIFY_CA_FILE */
 #endif
@@ -122,6 +123,11 @@ static err_t sent_cb(void *arg, struct altcp_pcb *pcb, u16_t len) {
 }
 
 #if HF_PICO_TLS
+/* mbedTLS's clock (MBEDTLS_PLATFORM_MS_TIME_ALT): milliseconds since boot. */
+mbedtls_ms_time_t mbedtls_ms_time(void) {
+    return (mbedtls_ms_time_t)to_ms_since_boot(get_absolute_time());
+}
+
 /* mbedTLS's verification of each certificate of the chain: the flags are kept for the reason. */
 static int verify_cb(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
     (void)crt;
