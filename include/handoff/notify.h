@@ -226,9 +226,10 @@ typedef struct {
  * Start delivering: the outbox is emptied, seq restarts at 1 and the task starts.
  * @param now_ms the millisecond tick that uptime_ms counts from (hf_now_ms())
  * @return false when @p cfg is unusable (no transport, device name empty or too long, or the
- *         longest request does not fit HF_CFG_NOTIFY_REQUEST_MAX, host or path has a space
- *         or a control character, a time-out is over HF_NOTIFY_TIMEOUT_MAX_MS) or the task
- *         cannot start.
+ *         longest request or packet does not fit HF_CFG_NOTIFY_REQUEST_MAX, host, path or token
+ *         has a space or a control character, a time-out is over HF_NOTIFY_TIMEOUT_MAX_MS;
+ *         for MQTT: no topic, a topic with '+', '#', '"' or '\\', a token, a keepalive over
+ *         HF_NOTIFY_KEEPALIVE_MAX_S) or the task cannot start.
  */
 bool hf_notify_start(hf_notify_t *n, const hf_notify_cfg_t *cfg, hf_ticks_ms_t now_ms);
 
