@@ -372,6 +372,10 @@ bool hf__posix_notify_setup(const char *url, const char *device, char *err, size
     if (N.token_file != NULL && !read_token(err, errlen)) {
         return false;
     }
+    if (N.token_file != NULL && !N.url.tls) {
+        fprintf(stderr, "warning: --notify-token-file with http://: the token crosses the "
+                        "network unencrypted (use https://)\n");
+    }
     if (N.url.tls && !hf_tls_init(&N.tls, &N.tcp.base, N.url.host,
                                   N.ca_file != NULL ? N.ca_file : SYSTEM_CA_FILE, err, errlen)) {
         return false;
