@@ -73,6 +73,11 @@ static void *server(void *arg) {
         mbedtls_ssl_free(&ssl);
         mbedtls_net_free(&c);
     }
+    mbedtls_ssl_config_free(&conf);
+    mbedtls_ctr_drbg_free(&drbg);
+    mbedtls_entropy_free(&ent);
+    mbedtls_pk_free(&key);
+    mbedtls_x509_crt_free(&crt);
     return NULL;
 }
 
@@ -145,6 +150,7 @@ int main(int argc, char **argv) {
         tls.base.ops->close(&tls.base);
     }
     pthread_join(th, NULL);
+    hf_tls_free(&tls);
     qsort(longest, (size_t)S.handshakes, sizeof *longest, cmp);
     printf("\nlongest call of a handshake: median %.0f us, largest %.0f us (%d handshakes, "
            "mbedTLS %s, P-256 keys)\n",

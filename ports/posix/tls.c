@@ -209,11 +209,18 @@ bool hf_tls_init(hf_tls_t *t, hf_transport_t *inner, const char *host, const cha
     mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
     return true;
 fail:
+    hf_tls_free(t);
+    return false;
+}
+
+void hf_tls_free(hf_tls_t *t) {
+    if (t->state != HF__TLS_CLOSED) {
+        tls_close(&t->base);
+    }
     mbedtls_ssl_free(&t->ssl);
     mbedtls_ssl_config_free(&t->conf);
     mbedtls_x509_crt_free(&t->ca);
     mbedtls_ctr_drbg_free(&t->drbg);
     mbedtls_entropy_free(&t->entropy);
-    inner->wake = NULL;
-    return false;
+    t->inner->wake = NULL;
 }

@@ -61,4 +61,8 @@ enum { HF__TLS_CLOSED = 0, HF__TLS_TCP, HF__TLS_HANDSHAKE, HF__TLS_OPEN };
 bool hf_tls_init(hf_tls_t *t, hf_transport_t *inner, const char *host, const char *ca_file,
                  char *err, size_t errlen);
 
+/** Close and release what hf_tls_init() set up (the CA, mbedTLS's state); the inner
+ * transport's readiness sets its own flag again. Loop only. */
+void hf_tls_free(hf_tls_t *t);
+
 #endif
