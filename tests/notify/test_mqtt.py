@@ -236,7 +236,7 @@ def test_silent(binary):
 
         threading.Thread(target=accept, daemon=True).start()
         url = f"mqtt://127.0.0.1:{listener.getsockname()[1]}/{TOPIC}"
-        dev = start_device(binary, scenario(d, "silent", [1000], 11500), url)
+        dev = start_device(binary, scenario(d, "silent", [1000], 12500), url)
         try:
             out, err = finish(dev)
         finally:
