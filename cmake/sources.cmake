@@ -4,6 +4,8 @@ set(HF_CORE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/../src/input.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/isr.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/loop.c
+  ${CMAKE_CURRENT_LIST_DIR}/../src/mqtt.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/notify.c
+  ${CMAKE_CURRENT_LIST_DIR}/../src/notify_mqtt.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/output.c
   ${CMAKE_CURRENT_LIST_DIR}/../src/print.c)

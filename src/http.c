@@ -350,15 +350,18 @@ hf_http_result_t hf_http_parse_eof(hf_http_parser_t *p) {
 /* ---- request -------------------------------------------------------------------------------- */
 
 size_t hf_http_build_post(char *buf, size_t cap, const char *host, const char *path,
-                          const char *body, size_t body_len) {
-    int n = snprintf(buf, cap,
-                     "POST %s HTTP/1.1\r\n"
-                     "Host: %s\r\n"
-                     "Content-Type: application/json\r\n"
-                     "Content-Length: %lu\r\n"
-                     "Connection: close\r\n"
-                     "\r\n",
-                     path, host, (unsigned long)body_len);
+                          const char *token, const char *body, size_t body_len) {
+    int n =
+        snprintf(buf, cap,
+                 "POST %s HTTP/1.1\r\n"
+                 "Host: %s\r\n"
+                 "Content-Type: application/json\r\n"
+                 "Content-Length: %lu\r\n"
+                 "Connection: close\r\n"
+                 "%s%s%s"
+                 "\r\n",
+                 path, host, (unsigned long)body_len, token != NULL ? "Authorization: Bearer " : "",
+                 token != NULL ? token : "", token != NULL ? "\r\n" : "");
     if (n < 0 || (size_t)n >= cap || body_len >= cap - (size_t)n) {
         return 0; /* the terminator needs room too */
     }
@@ -379,12 +382,22 @@ static bool fail(const char **why, const char *reason) {
 }
 
 bool hf_http_url_parse(const char *url, hf_http_url_t *out, const char **why) {
+    static const struct {
+        const char *prefix;
+        uint16_t port;
+    } schemes[] = {{"http://", 80}, {"https://", 443}, {"mqtt://", 1883}, {"mqtts://", 8883}};
     memset(out, 0, sizeof *out);
-    if (strncmp(url, "http://", 7) != 0) {
-        return fail(why, strncmp(url, "https://", 8) == 0 ? "https is not supported, only http://"
-                                                          : "must start with http://");
+    size_t s = 0;
+    while (s < sizeof schemes / sizeof schemes[0] &&
+           strncmp(url, schemes[s].prefix, strlen(schemes[s].prefix)) != 0) {
+        s++;
     }
-    const char *h = url + 7, *p;
+    if (s == sizeof schemes / sizeof schemes[0]) {
+        return fail(why, "must start with http://, https://, mqtt:// or mqtts://");
+    }
+    out->scheme = (uint8_t)s;
+    out->tls = s == HF_URL_HTTPS || s == HF_URL_MQTTS;
+    const char *h = url + strlen(schemes[s].prefix), *p;
     size_t hl;
     bool v6 = *h == '[';
     if (v6) {
@@ -412,7 +425,7 @@ bool hf_http_url_parse(const char *url, hf_http_url_t *out, const char **why) {
         return fail(why, "host name longer than 253 characters");
     }
     memcpy(out->host, h, hl);
-    out->port = 80;
+    out->port = schemes[s].port;
     if (*p == ':') {
         unsigned long port = 0;
         size_t digits = 0;
@@ -439,9 +452,14 @@ bool hf_http_url_parse(const char *url, hf_http_url_t *out, const char **why) {
             return fail(why, "path has a space, a control character, '#' or a non-ASCII byte");
         }
     }
+    bool mqtt = s == HF_URL_MQTT || s == HF_URL_MQTTS;
+    if (mqtt && (pl < 2u || strpbrk(p, "+#") != NULL || p[pl - 1u] == '/')) {
+        return fail(why,
+                    "the topic (the path) must be there, without '+', '#' or a '/' at its end");
+    }
     memcpy(out->path, p, pl + 1u);
     snprintf(out->host_header, sizeof out->host_header, v6 ? "[%s]" : "%s", out->host);
-    if (out->port != 80u) {
+    if (out->port != schemes[s].port) {
         size_t l = strlen(out->host_header);
         snprintf(out->host_header + l, sizeof out->host_header - l, ":%u", (unsigned)out->port);
     }

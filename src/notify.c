@@ -1,18 +1,14 @@
 /* Notifications: the outbox, its delivery task, the backoff and the event body. */
-#include "handoff/notify.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "handoff/print.h"
+#include "notify_internal.h"
 
 enum { PH_CONNECT = 0, PH_SEND, PH_RECV };
 
-/* attempt_step(): there may be more to read, but other tasks run first (a long or endless
- * reply must not hold up the loop). */
-#define STEP_MORE      0x100u
-#define READS_PER_STEP 8u
+#define STEP_MORE      HF__NOTIFY_STEP_MORE
+#define READS_PER_STEP HF__NOTIFY_READS_PER_STEP
 
 _Static_assert(HF_CFG_NOTIFY_REQUEST_MAX <= UINT16_MAX, "request lengths are kept in 16 bits");
 
@@ -20,6 +16,14 @@ static const char *const kind_names[] = {"press", "reset", "long_press"};
 
 const char *hf_notify_kind_name(hf_notify_kind_t kind) {
     return (unsigned)kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[kind] : "?";
+}
+
+const char *hf_net_reason(int32_t r) {
+    static const char *const reasons[] = {
+        "connection refused", "connection reset",    "network error",   "certificate not trusted",
+        "host name mismatch", "certificate expired", "handshake failed"};
+    return r <= HF_NET_REFUSED && r >= HF_NET_TLS_HANDSHAKE ? reasons[HF_NET_REFUSED - r]
+                                                            : "network error";
 }
 
 /* ---- pure parts ----------------------------------------------------------------------------- */
@@ -73,11 +77,11 @@ size_t hf_notify_body(char *buf, size_t cap, const char *device, uint32_t boot_i
         return 0;
     }
     n = snprintf(buf + len, cap - len,
-                 "\",\"boot\":%lu,\"seq\":%lu,\"event\":\"%s\",\"count\":%lu,\"uptime_ms\":%lu,"
+                 "\",\"boot\":%lu,\"seq\":%lu,\"event\":\"%s\",\"count\":%lu,\"uptime_ms\":%llu,"
                  "\"missed\":%lu}",
                  (unsigned long)boot_id, (unsigned long)ev->seq,
                  hf_notify_kind_name((hf_notify_kind_t)ev->kind), (unsigned long)ev->count,
-                 (unsigned long)ev->uptime_ms, (unsigned long)missed);
+                 (unsigned long long)ev->uptime_ms, (unsigned long)missed);
     if (n < 0 || (size_t)n >= cap - len) {
         return 0;
     }
@@ -88,25 +92,36 @@ size_t hf_notify_body(char *buf, size_t cap, const char *device, uint32_t boot_i
 static bool build_request(hf_notify_t *n, const hf_notify_event_t *ev, uint32_t missed) {
     char body[8u * HF_NOTIFY_DEVICE_MAX + 160u];
     size_t bl = hf_notify_body(body, sizeof body, n->cfg.device, n->cfg.boot_id, ev, missed);
-    size_t rl = bl == 0u
-                    ? 0u
-                    : hf_http_build_post(n->req, sizeof n->req, n->cfg.host, n->cfg.path, body, bl);
+    size_t rl = bl == 0u ? 0u
+                         : hf_http_build_post(n->req, sizeof n->req, n->cfg.host, n->cfg.path,
+                                              n->cfg.token, body, bl);
     n->req_len = (uint16_t)rl;
     return rl != 0u;
 }
 
 /* ---- one attempt ---------------------------------------------------------------------------- */
 
-static void set_reason(hf_notify_t *n, const char *fmt, ...) HF__PRINTF(2, 3);
-static void set_reason(hf_notify_t *n, const char *fmt, ...) {
+void hf__notify_reason(hf_notify_t *n, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(n->reason, sizeof n->reason, fmt, ap);
     va_end(ap);
 }
+#define set_reason hf__notify_reason
 
-static void set_deadline(hf_notify_t *n, uint32_t ms) {
+void hf__notify_deadline(hf_notify_t *n, uint32_t ms) {
     n->deadline = hf_ticks_add(hf_now_us(), (int32_t)(ms * 1000u));
+}
+#define set_deadline hf__notify_deadline
+
+uint64_t hf__notify_uptime(hf_notify_t *n, hf_ticks_ms_t now_ms) {
+    int32_t d = hf_ticks_diff(now_ms, n->clock_ms);
+    if (d < 0) { /* an instant before the last one looked at */
+        return n->uptime_ms - (uint64_t)(-(int64_t)d);
+    }
+    n->uptime_ms += (uint64_t)d;
+    n->clock_ms = now_ms;
+    return n->uptime_ms;
 }
 
 static void attempt_begin(hf_notify_t *n) {
@@ -116,19 +131,29 @@ static void attempt_begin(hf_notify_t *n) {
     n->status = 0;
     n->reason[0] = '\0';
     n->phase = PH_CONNECT;
-    hf_http_parser_init(&n->http);
+    hf_http_parser_init(&n->p.http);
     hf_flag_clear(&n->cfg.transport->ready);
     set_deadline(n, n->cfg.connect_ms);
 }
 
-/* A transport call failed: the attempt is over. @return 0 (no readiness to wait for). */
-static unsigned net_failed(hf_notify_t *n, int32_t r) {
-    set_reason(n, "%s",
-               r == HF_NET_REFUSED ? "connection refused"
-               : r == HF_NET_RESET ? "connection reset"
-                                   : "network error");
+unsigned hf__notify_send_more(hf_notify_t *n) {
+    hf_transport_t *t = n->cfg.transport;
+    int32_t r = t->ops->send(t, n->req + n->req_sent, (size_t)(n->req_len - n->req_sent));
+    if (r == HF_NET_AGAIN || r == 0) {
+        return HF_NET_WANT_WRITE;
+    }
+    if (r < 0) {
+        return hf__notify_net_failed(n, r);
+    }
+    n->req_sent = (uint16_t)(n->req_sent + (uint16_t)r);
+    return n->req_sent >= n->req_len ? HF__NOTIFY_SENT : HF__NOTIFY_STEP_MORE;
+}
+
+unsigned hf__notify_net_failed(hf_notify_t *n, int32_t r) {
+    set_reason(n, "%s", hf_net_reason(r));
     return 0;
 }
+#define net_failed hf__notify_net_failed
 
 /* Do every step of the attempt that can be done now. @return what to wait for
  * (HF_NET_WANT_*), or 0 when the attempt is over: n->status or n->reason says how. */
@@ -147,16 +172,11 @@ static unsigned attempt_step(hf_notify_t *n) {
             n->phase = PH_SEND;
             set_deadline(n, n->cfg.response_ms);
         } else if (n->phase == PH_SEND) {
-            r = t->ops->send(t, n->req + n->req_sent, (size_t)(n->req_len - n->req_sent));
-            if (r == HF_NET_AGAIN || r == 0) {
-                return HF_NET_WANT_WRITE;
-            }
-            if (r < 0) {
-                return net_failed(n, r);
-            }
-            n->req_sent = (uint16_t)(n->req_sent + (uint16_t)r);
-            if (n->req_sent >= n->req_len) {
+            unsigned w = hf__notify_send_more(n);
+            if (w == HF__NOTIFY_SENT) {
                 n->phase = PH_RECV;
+            } else if (w != HF__NOTIFY_STEP_MORE) {
+                return w;
             }
         } else {
             char buf[128];
@@ -171,14 +191,14 @@ static unsigned attempt_step(hf_notify_t *n) {
             if (r < 0) {
                 return net_failed(n, r);
             }
-            hf_http_result_t h = r == 0 ? hf_http_parse_eof(&n->http)
-                                        : hf_http_parse(&n->http, buf, (size_t)r, &used);
+            hf_http_result_t h = r == 0 ? hf_http_parse_eof(&n->p.http)
+                                        : hf_http_parse(&n->p.http, buf, (size_t)r, &used);
             if (h == HF_HTTP_DONE) {
-                n->status = n->http.status;
+                n->status = n->p.http.status;
                 return 0;
             }
             if (h == HF_HTTP_BAD) {
-                set_reason(n, "bad reply: %s", n->http.error);
+                set_reason(n, "bad reply: %s", n->p.http.error);
                 return 0;
             }
         }
@@ -197,8 +217,7 @@ static bool retryable(unsigned status) {
     return status == 408u || status == 429u || status >= 500u;
 }
 
-/* The head event is done with (delivered or given up): room in the outbox again. */
-static void pop(hf_notify_t *n) {
+void hf__notify_pop(hf_notify_t *n) {
     n->head = (n->head + 1u) % HF_CFG_NOTIFY_OUTBOX;
     n->n--;
     n->failures = 0;
@@ -206,6 +225,12 @@ static void pop(hf_notify_t *n) {
         hf_log("Notify missed %lu", (unsigned long)n->missed_report);
         n->missed_report = 0;
     }
+}
+
+void hf__notify_backoff(hf_notify_t *n) {
+    n->failures++;
+    n->retries++;
+    n->delay_ms = hf_notify_backoff_ms(n->failures, &n->rng);
 }
 
 /* Report the attempt. @return true when the event waits n->delay_ms for another attempt. */
@@ -216,21 +241,19 @@ static bool attempt_end(hf_notify_t *n) {
         n->missed -= n->missed_sent;
         n->delivered++;
         hf_print("Notify sent seq=%lu", seq);
-        pop(n);
+        hf__notify_pop(n);
         return false;
     }
     if (answered && !retryable(n->status)) {
         n->given_up++;
         hf_log("Notify gave up seq=%lu: HTTP %u", seq, (unsigned)n->status);
-        pop(n);
+        hf__notify_pop(n);
         return false;
     }
     if (answered) {
         set_reason(n, "HTTP %u", (unsigned)n->status);
     }
-    n->failures++;
-    n->retries++;
-    n->delay_ms = hf_notify_backoff_ms(n->failures, &n->rng);
+    hf__notify_backoff(n);
     hf_log("Notify retry seq=%lu in %lu ms: %s", seq, (unsigned long)n->delay_ms, n->reason);
     return true;
 }
@@ -242,7 +265,8 @@ static int notify_task(hf_task_t *self) {
     HF_TASK_BEGIN(self);
     for (;;) {
         while (n->n == 0u) {
-            HF_AWAIT_FLAG(&n->posted);
+            HF_AWAIT_FLAG_TIMEOUT_MS(&n->posted, HF__NOTIFY_CLOCK_MS);
+            (void)hf__notify_uptime(n, hf_now_ms());
         }
         attempt_begin(n);
         while ((want = attempt_step(n)) != 0u) {
@@ -279,14 +303,29 @@ static bool header_safe(const char *s) {
     return true;
 }
 
+/* The protocol's own fields are usable. */
+static bool protocol_ok(const hf_notify_cfg_t *cfg) {
+    if (cfg->protocol == HF_NOTIFY_HTTP) {
+        return cfg->token == NULL ||
+               (cfg->token[0] != '\0' && strlen(cfg->token) <= HF_NOTIFY_TOKEN_MAX &&
+                header_safe(cfg->token));
+    }
+    return cfg->protocol == HF_NOTIFY_MQTT && cfg->token == NULL && cfg->topic != NULL &&
+           cfg->topic[0] != '\0' && header_safe(cfg->topic) &&
+           strpbrk(cfg->topic, "+#\"\\") == NULL && cfg->keepalive_s <= HF_NOTIFY_KEEPALIVE_MAX_S;
+}
+
 bool hf_notify_start(hf_notify_t *n, const hf_notify_cfg_t *cfg, hf_ticks_ms_t now_ms) {
     if (!hf_task_done(&n->task) || cfg->transport == NULL || cfg->host == NULL ||
         cfg->path == NULL || cfg->device == NULL || cfg->device[0] == '\0' ||
         strlen(cfg->device) > HF_NOTIFY_DEVICE_MAX || !header_safe(cfg->host) ||
-        !header_safe(cfg->path)) {
+        !header_safe(cfg->path) || !protocol_ok(cfg)) {
         return false;
     }
     n->cfg = *cfg;
+    if (n->cfg.keepalive_s == 0u) {
+        n->cfg.keepalive_s = HF_CFG_MQTT_KEEPALIVE_S;
+    }
     if (n->cfg.connect_ms == 0u) {
         n->cfg.connect_ms = HF_CFG_NOTIFY_CONNECT_MS;
     }
@@ -298,18 +337,22 @@ bool hf_notify_start(hf_notify_t *n, const hf_notify_cfg_t *cfg, hf_ticks_ms_t n
         return false;
     }
     /* The longest request there can be must fit, so that no event fails later for size. */
-    static const hf_notify_event_t longest = {UINT32_MAX, UINT32_MAX, UINT32_MAX,
+    static const hf_notify_event_t longest = {UINT32_MAX, UINT32_MAX, UINT64_MAX,
                                               HF_NOTIFY_LONG_PRESS};
-    if (!build_request(n, &longest, UINT32_MAX)) {
+    if (n->cfg.protocol == HF_NOTIFY_HTTP ? !build_request(n, &longest, UINT32_MAX)
+                                          : !hf__notify_mqtt_check(n)) {
         return false;
     }
     n->rng = cfg->seed != 0u ? cfg->seed : 0x9E3779B9u;
     n->head = n->n = 0;
     n->next_seq = 1;
     n->missed = n->missed_report = n->missed_sent = 0;
-    n->failures = n->delivered = n->given_up = n->retries = 0;
-    n->start_ms = now_ms;
-    n->started = hf_task_start(&n->task, notify_task, "notify");
+    n->failures = n->delivered = n->given_up = n->retries = n->dup_resends = 0;
+    n->uptime_ms = 0;
+    n->clock_ms = now_ms;
+    memset(&n->p, 0, sizeof n->p);
+    n->started = hf_task_start(
+        &n->task, n->cfg.protocol == HF_NOTIFY_HTTP ? notify_task : hf__notify_mqtt_task, "notify");
     return n->started;
 }
 
@@ -330,7 +373,7 @@ bool hf_notify_post(hf_notify_t *n, hf_notify_kind_t kind, uint32_t count, hf_ti
     hf_notify_event_t *ev = &n->q[(n->head + n->n) % HF_CFG_NOTIFY_OUTBOX];
     ev->seq = n->next_seq++;
     ev->count = count;
-    ev->uptime_ms = now_ms - n->start_ms;
+    ev->uptime_ms = hf__notify_uptime(n, now_ms);
     ev->kind = (uint8_t)kind;
     n->n++;
     hf_flag_set(&n->posted); /* wakes the task wherever this is called from */
@@ -343,4 +386,8 @@ uint32_t hf_notify_pending(const hf_notify_t *n) {
 
 uint32_t hf_notify_delivered(const hf_notify_t *n) {
     return n->delivered;
+}
+
+uint32_t hf_notify_dup_resends(const hf_notify_t *n) {
+    return n->dup_resends;
 }

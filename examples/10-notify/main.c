@@ -62,7 +62,8 @@ int main(int argc, char **argv) {
     } else if (!hf_notify_start(&notify, &target, hf_now_ms())) {
         hf_log("Notify: cannot start (device name or URL too long)");
     } else {
-        hf_print("Notify on: POST %s%s as %s", target.host, target.path, target.device);
+        hf_print("Notify on: %s %s%s as %s", target.protocol == HF_NOTIFY_MQTT ? "MQTT" : "POST",
+                 target.host, target.path, target.device);
     }
     hf_task_start(&blink_task, blink, "blink");
     hf_input_start(&input, &edges, buttons, 1, on_button, NULL);

@@ -75,6 +75,11 @@
 #define HF_CFG_NOTIFY_RESPONSE_MS 5000u
 #endif
 
+/** Default MQTT keepalive, in s: a PINGREQ goes out when nothing was sent for this long. */
+#ifndef HF_CFG_MQTT_KEEPALIVE_S
+#define HF_CFG_MQTT_KEEPALIVE_S 60u
+#endif
+
 /** First retry delay after a failed notify attempt, in ms; it doubles with each failure. */
 #ifndef HF_CFG_NOTIFY_BACKOFF_MIN_MS
 #define HF_CFG_NOTIFY_BACKOFF_MIN_MS 250u

@@ -66,31 +66,48 @@ hf_http_result_t hf_http_parse_eof(hf_http_parser_t *p);
 
 /**
  * Build a POST request with a JSON body into @p buf: request line, Host, Content-Type:
- * application/json, Content-Length, Connection: close, then the body.
- * @param host the Host header value ("example.org" or "example.org:8080")
- * @param path the request target, starting with '/'
+ * application/json, Content-Length, Connection: close, `Authorization: Bearer TOKEN` when
+ * @p token is not NULL (RFC 6750 section 2.1), then the body.
+ * @param host  the Host header value ("example.org" or "example.org:8080")
+ * @param path  the request target, starting with '/'
+ * @param token the bearer token (visible ASCII without spaces: the caller checks), or NULL
  * @return the length written (no terminator is counted; one is written when there is room), or
  *         0 when it does not fit in @p cap bytes (then @p buf holds nothing useful).
  */
 size_t hf_http_build_post(char *buf, size_t cap, const char *host, const char *path,
-                          const char *body, size_t body_len);
+                          const char *token, const char *body, size_t body_len);
 
 /** Longest host name accepted in a URL. */
 #define HF_HTTP_HOST_MAX 253u
 /** Longest path (with query) accepted in a URL. */
 #define HF_HTTP_PATH_MAX 255u
 
-/** The parts of an http:// URL. */
+/** The scheme of a notification URL. */
+typedef enum {
+    HF_URL_HTTP = 0, /**< http://, default port 80 */
+    HF_URL_HTTPS,    /**< https://, default port 443: HTTP over TLS */
+    HF_URL_MQTT,     /**< mqtt://, default port 1883: MQTT 3.1.1 (mqtt.h) */
+    HF_URL_MQTTS     /**< mqtts://, default port 8883: MQTT over TLS */
+} hf_url_scheme_t;
+
+/** The parts of a notification URL. */
 typedef struct {
+    uint8_t scheme;                          /**< hf_url_scheme_t */
+    bool tls;                                /**< https:// or mqtts:// */
     char host[HF_HTTP_HOST_MAX + 1u];        /**< name or address, without brackets */
-    char host_header[HF_HTTP_HOST_MAX + 9u]; /**< the Host header: host, [v6], ":port" if not 80 */
-    char path[HF_HTTP_PATH_MAX + 1u];        /**< "/" when the URL has none */
-    uint16_t port;                           /**< 80 when the URL has none */
+    char host_header[HF_HTTP_HOST_MAX + 9u]; /**< the Host header: host, [v6], ":port" if not
+                                                  the scheme's default */
+    char path[HF_HTTP_PATH_MAX + 1u];        /**< "/" when the URL has none; for MQTT "/" and the
+                                                  topic */
+    uint16_t port;                           /**< the scheme's default when the URL has none */
 } hf_http_url_t;
 
 /**
- * Parse @p url of the form http://HOST[:PORT][/PATH]. HOST is a name of letters, digits, '-'
- * and '.', or an IPv6 address in brackets; PORT 1..65535; PATH printable ASCII without spaces.
+ * Parse @p url of the form SCHEME://HOST[:PORT][/PATH], SCHEME one of http, https, mqtt, mqtts.
+ * HOST is a name of letters, digits, '-' and '.', or an IPv6 address in brackets; PORT
+ * 1..65535; PATH printable ASCII without spaces. For mqtt and mqtts the path after its '/' is
+ * the topic: it must be there and may not hold the wildcards '+' or '#' (MQTT 3.1.1 section
+ * 4.7.1: a PUBLISH topic has none), nor an empty level at its end.
  * @param why on failure, receives the reason (a static string)
  * @return true with @p out filled, or false.
  */

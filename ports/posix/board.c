@@ -43,7 +43,8 @@ static atomic_int quit_requested;
 static void usage(FILE *f) {
     fprintf(f,
             "usage: %s [--scenario FILE [--realtime]] [--vcd FILE] [--svg FILE] [--epoch-us N]\n"
-            "          [--notify-url http://HOST[:PORT]/PATH [--device NAME]]\n"
+            "          [--notify-url URL [--device NAME] [--notify-token-file FILE]\n"
+            "           [--ca-file FILE] [--ha-discovery] [--mqtt-keepalive S]]\n"
             "\n"
             "Runs on the handoff host board: virtual pins GP0..GP29 and LED, whose interrupts\n"
             "are delivered by a signal handler that preempts the program like a real ISR.\n"
@@ -61,10 +62,19 @@ static void usage(FILE *f) {
             "  --realtime       with --scenario: wait for the wall clock, so that sockets and a\n"
             "                   scenario combine; timers still fire at their exact times, and a\n"
             "                   program that holds up the loop more than 1 ms shows late\n"
-            "  --notify-url URL POST an event to http://HOST[:PORT]/PATH for each press (programs\n"
-            "                   that notify); HOST is resolved at start. Needs real time: no\n"
-            "                   --scenario, or --scenario with --realtime\n"
+            "  --notify-url URL send an event for each press (programs that notify): a POST to\n"
+            "                   http[s]://HOST[:PORT]/PATH, or an MQTT PUBLISH (QoS 1) to\n"
+            "                   mqtt[s]://HOST[:PORT]/TOPIC; HOST is resolved at start. Needs\n"
+            "                   real time: no --scenario, or --scenario with --realtime\n"
             "  --device NAME    the device name in notifications (default pico)\n"
+            "  --notify-token-file FILE  http[s]: send 'Authorization: Bearer' with the token\n"
+            "                   in FILE (one line; refused if other users may read FILE)\n"
+            "  --ca-file FILE   https, mqtts: the CA certificates (PEM) the server's must chain\n"
+            "                   to (default "
+            "/etc/ssl/certs/ca-certificates.crt)\n"
+            "  --ha-discovery   mqtt[s]: announce a button event and a press-count sensor to\n"
+            "                   Home Assistant (homeassistant/...)\n"
+            "  --mqtt-keepalive S  mqtt[s]: keepalive in seconds (default 60)\n"
             "  -h, --help       this text\n"
             "\n"
             "Scenario format: one event per line, '#' starts a comment, blank lines ignored:\n"
@@ -257,6 +267,15 @@ void hf_board_init(int argc, char **argv) {
             exit(0);
         }
         const char *val = NULL;
+        char net_err[256];
+        int used = hf__posix_net_option(argc, argv, i, net_err, sizeof net_err);
+        if (used != 0) {
+            if (used < 0) {
+                die_usage("%s", net_err);
+            }
+            i += used - 1;
+            continue;
+        }
         if (strcmp(a, "--realtime") == 0) {
             B.realtime = true;
             continue;
@@ -311,12 +330,9 @@ void hf_board_init(int argc, char **argv) {
         die_usage("%s with --scenario needs --realtime (sockets run in wall-clock time)",
                   "--notify-url");
     }
-    if (notify_url != NULL) {
-        char err[1024];
-        if (!hf__posix_notify_setup(notify_url, device != NULL ? device : "pico", err,
-                                    sizeof err)) {
-            die_usage("%s", err);
-        }
+    char err[1024];
+    if (!hf__posix_notify_setup(notify_url, device, err, sizeof err)) {
+        die_usage("%s", err);
     }
     if (scenario != NULL) {
         char err[512];

@@ -8,11 +8,14 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "handoff/posix_net.h"
+#include "handoff/tls_mbedtls.h"
 #include "posix_internal.h"
 
 /* ---- watched sockets ------------------------------------------------------------------------ */
@@ -168,14 +171,14 @@ static void tcp_watch(hf_transport_t *base, unsigned want) {
     short ev = (short)(((want & HF_NET_WANT_READ) ? POLLIN : 0) |
                        ((want & HF_NET_WANT_WRITE) ? POLLOUT : 0));
     if (t->fd >= 0) {
-        (void)hf_posix_watch(t->fd, ev, &t->base.ready);
+        (void)hf_posix_watch(t->fd, ev, hf_transport_flag(&t->base));
     }
 }
 
 static const hf_transport_ops_t tcp_ops = {tcp_connect, tcp_send, tcp_recv, tcp_close, tcp_watch};
 
 void hf_posix_tcp_init(hf_posix_tcp_t *t, const struct sockaddr *addr, socklen_t len) {
-    memset(t, 0, sizeof *t);
+    memset(t, 0, sizeof *t); /* wake NULL: readiness sets base.ready */
     t->base.ops = &tcp_ops;
     if (len > sizeof t->addr) {
         len = sizeof t->addr;
@@ -185,15 +188,115 @@ void hf_posix_tcp_init(hf_posix_tcp_t *t, const struct sockaddr *addr, socklen_t
     t->fd = -1;
 }
 
-/* ---- --notify-url and --device -------------------------------------------------------------- */
+/* ---- --notify-url and its options ---------------------------------------------------------- */
+
+/* Where https:// and mqtts:// look for CAs without --ca-file: Debian's ca-certificates. */
+#define SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 
 static struct {
     bool on;
     hf_http_url_t url;
     char device[HF_NOTIFY_DEVICE_MAX + 1u];
     hf_posix_tcp_t tcp;
+    hf_tls_t tls;
     uint32_t boot_id;
+    /* the options that go with --notify-url */
+    const char *token_file, *ca_file;
+    bool ha_discovery;
+    uint16_t keepalive_s;
+    char token[HF_NOTIFY_TOKEN_MAX + 1u]; /* never printed */
 } N;
+
+int hf__posix_net_option(int argc, char **argv, int i, char *err, size_t errlen) {
+    static const char *const names[] = {"--notify-token-file", "--ca-file", "--mqtt-keepalive",
+                                        "--ha-discovery"};
+    const char *a = argv[i];
+    size_t k = 0, l = 0;
+    for (; k < sizeof names / sizeof names[0]; k++) {
+        l = strlen(names[k]);
+        if (strncmp(a, names[k], l) == 0 && (a[l] == '\0' || a[l] == '=')) {
+            break;
+        }
+    }
+    if (k == sizeof names / sizeof names[0]) {
+        return 0;
+    }
+    if (k == 3u) { /* a flag */
+        if (a[l] == '=') {
+            snprintf(err, errlen, "option '%s' takes no value", names[k]);
+            return -1;
+        }
+        N.ha_discovery = true;
+        return 1;
+    }
+    const char *val = a[l] == '=' ? a + l + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+    if (val == NULL || val[0] == '\0') {
+        snprintf(err, errlen, "option '%s' needs a value", names[k]);
+        return -1;
+    }
+    if (k == 0u) {
+        N.token_file = val;
+    } else if (k == 1u) {
+        N.ca_file = val;
+    } else {
+        char *end;
+        unsigned long v = strtoul(val, &end, 10);
+        if (val[0] < '0' || val[0] > '9' || *end != '\0' || v < 1u ||
+            v > HF_NOTIFY_KEEPALIVE_MAX_S) {
+            snprintf(err, errlen, "--mqtt-keepalive needs seconds from 1 to %u, not '%s'",
+                     HF_NOTIFY_KEEPALIVE_MAX_S, val);
+            return -1;
+        }
+        N.keepalive_s = (uint16_t)v;
+    }
+    return a[l] == '=' ? 1 : 2;
+}
+
+/* The bearer token from N.token_file: only the owner may read it; its bytes are never echoed. */
+static bool read_token(char *err, size_t errlen) {
+    const char *f = N.token_file;
+    int fd = open(f, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "--notify-token-file '%s': cannot read it: %s", f, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        return false;
+    }
+    bool ok = false;
+    ssize_t n = -1;
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "--notify-token-file '%s': not a regular file", f);
+    } else if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        snprintf(err, errlen,
+                 "--notify-token-file '%s': other users have access (mode %04o): chmod 600 it", f,
+                 (unsigned)(st.st_mode & 07777));
+    } else if ((n = read(fd, N.token, sizeof N.token)) < 0) {
+        snprintf(err, errlen, "--notify-token-file '%s': cannot read it: %s", f, strerror(errno));
+    } else {
+        while (n > 0 && (N.token[n - 1] == '\n' || N.token[n - 1] == '\r')) {
+            n--; /* one line, as `echo TOKEN > FILE` writes it */
+        }
+        ok = n > 0 && (size_t)n <= HF_NOTIFY_TOKEN_MAX;
+        for (ssize_t i = 0; ok && i < n; i++) {
+            ok = (unsigned char)N.token[i] > 0x20u && (unsigned char)N.token[i] < 0x7Fu;
+        }
+        if (!ok) {
+            snprintf(err, errlen,
+                     "--notify-token-file '%s': the token must be one line of 1 to %u visible "
+                     "ASCII characters without spaces",
+                     f, HF_NOTIFY_TOKEN_MAX);
+        }
+    }
+    close(fd);
+    if (!ok) {
+        memset(N.token, 0, sizeof N.token);
+        return false;
+    }
+    N.token[n] = '\0';
+    return true;
+}
 
 static bool device_name_ok(const char *s) {
     size_t n = strlen(s);
@@ -211,11 +314,40 @@ static uint32_t random_boot_id(void) {
     return id;
 }
 
+/* An option that needs one of the schemes: NULL, or the message. */
+static const char *option_misfit(void) {
+    bool mqtt = N.url.scheme == HF_URL_MQTT || N.url.scheme == HF_URL_MQTTS;
+    return N.token_file != NULL && mqtt      ? "--notify-token-file is for http:// and https://"
+           : N.ca_file != NULL && !N.url.tls ? "--ca-file is for https:// and mqtts://"
+           : N.ha_discovery && !mqtt         ? "--ha-discovery is for mqtt:// and mqtts://"
+           : N.keepalive_s != 0u && !mqtt    ? "--mqtt-keepalive is for mqtt:// and mqtts://"
+                                             : NULL;
+}
+
 bool hf__posix_notify_setup(const char *url, const char *device, char *err, size_t errlen) {
     const char *why;
+    if (url == NULL) {
+        why = N.token_file != NULL ? "--notify-token-file"
+              : N.ca_file != NULL  ? "--ca-file"
+              : N.ha_discovery     ? "--ha-discovery"
+              : N.keepalive_s != 0 ? "--mqtt-keepalive"
+              : device != NULL     ? "--device"
+                                   : NULL;
+        if (why != NULL) {
+            snprintf(err, errlen, "%s needs --notify-url", why);
+        }
+        return why == NULL;
+    }
     if (!hf_http_url_parse(url, &N.url, &why)) {
         snprintf(err, errlen, "--notify-url '%s': %s", url, why);
         return false;
+    }
+    if ((why = option_misfit()) != NULL) {
+        snprintf(err, errlen, "%s", why);
+        return false;
+    }
+    if (device == NULL) {
+        device = "pico";
     }
     if (!device_name_ok(device)) {
         snprintf(err, errlen, "--device '%s': 1 to %u letters, digits, '.', '_' or '-'", device,
@@ -237,6 +369,17 @@ bool hf__posix_notify_setup(const char *url, const char *device, char *err, size
     }
     hf_posix_tcp_init(&N.tcp, res->ai_addr, res->ai_addrlen);
     freeaddrinfo(res);
+    if (N.token_file != NULL && !read_token(err, errlen)) {
+        return false;
+    }
+    if (N.token_file != NULL && !N.url.tls) {
+        fprintf(stderr, "warning: --notify-token-file with http://: the token crosses the "
+                        "network unencrypted (use https://)\n");
+    }
+    if (N.url.tls && !hf_tls_init(&N.tls, &N.tcp.base, N.url.host,
+                                  N.ca_file != NULL ? N.ca_file : SYSTEM_CA_FILE, err, errlen)) {
+        return false;
+    }
     snprintf(N.device, sizeof N.device, "%s", device);
     N.boot_id = random_boot_id();
     N.on = true;
@@ -248,9 +391,14 @@ bool hf_board_notify(hf_notify_cfg_t *cfg) {
         return false;
     }
     memset(cfg, 0, sizeof *cfg);
-    cfg->transport = &N.tcp.base;
+    cfg->transport = N.url.tls ? &N.tls.base : &N.tcp.base;
     cfg->host = N.url.host_header;
     cfg->path = N.url.path;
+    cfg->token = N.token_file != NULL ? N.token : NULL;
+    cfg->protocol = N.url.scheme >= HF_URL_MQTT ? HF_NOTIFY_MQTT : HF_NOTIFY_HTTP;
+    cfg->topic = N.url.path + 1; /* after the '/' */
+    cfg->keepalive_s = N.keepalive_s;
+    cfg->ha_discovery = N.ha_discovery;
     cfg->device = N.device;
     cfg->boot_id = N.boot_id;
     cfg->seed = N.boot_id;

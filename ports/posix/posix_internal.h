@@ -22,9 +22,15 @@ size_t hf__posix_watch_fill(struct pollfd *fds, size_t max);
 /* After ppoll(): set the flag of each watched socket that is ready, and stop watching it. */
 void hf__posix_watch_done(const struct pollfd *fds, size_t n);
 
-/* --notify-url and --device (net.c): check the URL and resolve its host now, before the loop
- * starts. @return false with "reason" in err. */
+/* --notify-url and --device (net.c): check the URL and its options, resolve its host, read the
+ * token and the CA file now, before the loop starts. url NULL: only checks that no option
+ * needs it. @return false with "reason" in err. */
 bool hf__posix_notify_setup(const char *url, const char *device, char *err, size_t errlen);
+
+/* The notify options of net.c (--notify-token-file, --ca-file, --ha-discovery,
+ * --mqtt-keepalive) at argv[i]. @return the arguments it took (1 or 2), 0 when argv[i] is
+ * none of them, -1 with the message in err when it is bad. */
+int hf__posix_net_option(int argc, char **argv, int i, char *err, size_t errlen);
 
 /* Real-time sleep of the board (board.c): handles the terminal and scheduled key presses. */
 void hf__posix_real_sleep(hf_ticks_us_t deadline, bool has_deadline);

@@ -13,19 +13,26 @@ Fault modes (--fault):
   close    accept the body, then close in the middle of the reply
   garbage  accept the body, then answer bytes that are not HTTP
   silent   read the request, never answer, keep the connection open (the body is not accepted)
+  stall    with --tls: take the connection and the client's first TLS bytes, never answer
+           (a handshake that stalls half-way)
 "slow", "close" and "garbage" accept the body (as a real server that stored the event before
 its reply was lost), so the client's retry is a duplicate: receivers drop duplicates by
 (boot, seq).
+
+--tls CERT KEY serves HTTPS with that certificate chain and key (PEM); a handshake the client
+ends (it refused the certificate) is logged as "handshake failed: ...". --headers FILE appends
+each request's header lines to FILE, one JSON list per request.
 
 It prints "listening on 127.0.0.1:PORT" as its first line on stdout, and one line on stderr
 per request.
 
 usage: server.py [--port N] [--record FILE] [--fault MODE] [--fault-requests N]
-                 [--fault-seconds T] [--delay S]
+                 [--fault-seconds T] [--delay S] [--tls CERT KEY] [--headers FILE]
 """
 import argparse
 import json
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -46,6 +53,11 @@ class Server:
         self.lock = threading.Lock()
         self.requests = 0
         self.record = open(args.record, "a", buffering=1) if args.record else None
+        self.headers = open(args.headers, "a", buffering=1) if args.headers else None
+        self.tls = None
+        if args.tls:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(args.tls[0], args.tls[1])
 
     def log(self, msg):
         print(f"server [{time.monotonic() - self.t0:7.3f}] {msg}", file=sys.stderr, flush=True)
@@ -69,6 +81,10 @@ class Server:
             if len(data) > 65536:
                 return None
         head, body = data.split(b"\r\n\r\n", 1)
+        if self.headers:
+            with self.lock:
+                lines = head.decode(errors="replace").split("\r\n")
+                self.headers.write(json.dumps(lines) + "\n")
         length = 0
         for line in head.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
@@ -95,6 +111,19 @@ class Server:
         return True
 
     def handle(self, conn):
+        if self.tls:
+            if self.args.fault == "stall":
+                with conn:
+                    self.log("stalling a handshake")
+                    while conn.recv(4096):
+                        pass
+                return
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError) as e:
+                self.log(f"handshake failed: {e}")
+                conn.close()
+                return
         with conn:
             body = self.read_request(conn)
             if body is None:
@@ -161,12 +190,16 @@ def main():
     p.add_argument("--fault-requests", type=int, default=0)
     p.add_argument("--fault-seconds", type=float)
     p.add_argument("--delay", type=float)
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    p.add_argument("--headers")
     a = p.parse_args()
-    modes = ("ok", "refuse", "slow", "close", "garbage", "silent")
+    modes = ("ok", "refuse", "slow", "close", "garbage", "silent", "stall")
     if a.fault not in modes and not (a.fault.isdigit() and 100 <= int(a.fault) <= 599):
         p.error(f"--fault must be one of {', '.join(modes)} or a status code")
     if a.fault == "refuse" and a.fault_seconds is None:
         p.error("--fault refuse needs --fault-seconds")
+    if a.fault == "stall" and not a.tls:
+        p.error("--fault stall needs --tls")
     try:
         Server(a).run()
     except KeyboardInterrupt:

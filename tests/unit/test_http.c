@@ -245,15 +245,16 @@ static void test_request(void **state) {
                                "\r\n"
                                "{\"a\":\"b\"}";
     char buf[sizeof want + 8];
-    size_t n =
-        hf_http_build_post(buf, sizeof buf, "127.0.0.1:8080", "/events?x=1", "{\"a\":\"b\"}", 9);
+    size_t n = hf_http_build_post(buf, sizeof buf, "127.0.0.1:8080", "/events?x=1", NULL,
+                                  "{\"a\":\"b\"}", 9);
     assert_int_equal(n, sizeof want - 1u);
     assert_memory_equal(buf, want, sizeof want); /* terminator included */
     /* too small, by any amount: 0, and nothing written past the capacity */
     for (size_t cap = 0; cap < sizeof want; cap++) {
         memset(buf, '#', sizeof buf);
         assert_int_equal(
-            hf_http_build_post(buf, cap, "127.0.0.1:8080", "/events?x=1", "{\"a\":\"b\"}", 9), 0);
+            hf_http_build_post(buf, cap, "127.0.0.1:8080", "/events?x=1", NULL, "{\"a\":\"b\"}", 9),
+            0);
         for (size_t i = cap; i < sizeof buf; i++) {
             assert_int_equal(buf[i], '#');
         }
@@ -268,13 +269,18 @@ static void test_url(void **state) {
     (void)state;
     static const struct {
         const char *url, *host, *host_header, *path;
-        unsigned port;
+        unsigned port, scheme;
     } good[] = {
-        {"http://example.org", "example.org", "example.org", "/", 80},
-        {"http://127.0.0.1:8080/events?x=1", "127.0.0.1", "127.0.0.1:8080", "/events?x=1", 8080},
-        {"http://[::1]:9000/a", "::1", "[::1]:9000", "/a", 9000},
-        {"http://host:80/p", "host", "host", "/p", 80},
-        {"http://a-b.c:65535/", "a-b.c", "a-b.c:65535", "/", 65535},
+        {"http://example.org", "example.org", "example.org", "/", 80, HF_URL_HTTP},
+        {"http://127.0.0.1:8080/events?x=1", "127.0.0.1", "127.0.0.1:8080", "/events?x=1", 8080,
+         HF_URL_HTTP},
+        {"http://[::1]:9000/a", "::1", "[::1]:9000", "/a", 9000, HF_URL_HTTP},
+        {"http://host:80/p", "host", "host", "/p", 80, HF_URL_HTTP},
+        {"http://a-b.c:65535/", "a-b.c", "a-b.c:65535", "/", 65535, HF_URL_HTTP},
+        {"https://example.org/hook", "example.org", "example.org", "/hook", 443, HF_URL_HTTPS},
+        {"https://h:80/", "h", "h:80", "/", 80, HF_URL_HTTPS},
+        {"mqtt://broker/home/porch", "broker", "broker", "/home/porch", 1883, HF_URL_MQTT},
+        {"mqtts://b:1884/t", "b", "b:1884", "/t", 1884, HF_URL_MQTTS},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         hf_http_url_t u;
@@ -284,6 +290,8 @@ static void test_url(void **state) {
         assert_string_equal(u.host_header, good[i].host_header);
         assert_string_equal(u.path, good[i].path);
         assert_int_equal(u.port, good[i].port);
+        assert_int_equal(u.scheme, good[i].scheme);
+        assert_int_equal(u.tls, good[i].scheme == HF_URL_HTTPS || good[i].scheme == HF_URL_MQTTS);
     }
     static char long_host[300], long_path[300];
     snprintf(long_host, sizeof long_host, "http://%0254d/", 0);
@@ -291,9 +299,14 @@ static void test_url(void **state) {
     static const struct {
         const char *url, *why;
     } bad[] = {
-        {"https://x/", "https is not supported, only http://"},
-        {"ftp://x/", "must start with http://"},
-        {"HTTP://x/", "must start with http://"},
+        {"ftp://x/", "must start with http://, https://, mqtt:// or mqtts://"},
+        {"HTTP://x/", "must start with http://, https://, mqtt:// or mqtts://"},
+        {"mqtt://b", "the topic (the path) must be there, without '+', '#' or a '/' at its end"},
+        {"mqtt://b/", "the topic (the path) must be there, without '+', '#' or a '/' at its end"},
+        {"mqtts://b/a/+", "the topic (the path) must be there, without '+', '#' or a '/' at its "
+                          "end"},
+        {"mqtt://b/a/", "the topic (the path) must be there, without '+', '#' or a '/' at its "
+                        "end"},
         {"http://", "no host name"},
         {"http://:80/", "no host name"},
         {"http://host:0/", "port must be a number from 1 to 65535"},

@@ -184,7 +184,12 @@ static void setup(void **state, const script_t *script, size_t n) {
     F.script = script;
     F.n_script = n;
     memset(&N, 0, sizeof N);
-    hf_notify_cfg_t cfg = {&F.base, "127.0.0.1:8080", "/events", "pico", 77u, SEED, 0, 0};
+    hf_notify_cfg_t cfg = {.transport = &F.base,
+                           .host = "127.0.0.1:8080",
+                           .path = "/events",
+                           .device = "pico",
+                           .boot_id = 77u,
+                           .seed = SEED};
     assert_true(hf_notify_start(&N, &cfg, hf_now_ms()));
 }
 
@@ -462,7 +467,12 @@ static void test_not_started_and_stop(void **state) {
     /* a device name too long, or no transport: not started */
     memset(&F, 0, sizeof F);
     F.base.ops = &fake_ops;
-    hf_notify_cfg_t cfg = {&F.base, "h", "/", "0123456789012345678901234567890123", 1, 1, 0, 0};
+    hf_notify_cfg_t cfg = {.transport = &F.base,
+                           .host = "h",
+                           .path = "/",
+                           .device = "0123456789012345678901234567890123",
+                           .boot_id = 1,
+                           .seed = 1};
     assert_false(hf_notify_start(&idle, &cfg, 0));
     cfg.device = "";
     assert_false(hf_notify_start(&idle, &cfg, 0));
@@ -492,6 +502,34 @@ static void test_not_started_and_stop(void **state) {
     assert_false(hf_notify_post(&N, HF_NOTIFY_PRESS, 2, hf_now_ms()));
 }
 
+/* uptime_ms is 64-bit: 60 days idle (past the 49.7 days of the millisecond tick), then a press
+ * reports the whole time; and a bearer token goes into the request's header. */
+static void test_uptime_64_and_token(void **state) {
+    setup(state, NULL, 0);
+    hf_notify_stop(&N);
+    hf_notify_cfg_t cfg = N.cfg;
+    cfg.token = "s3cr3t";
+    assert_true(hf_notify_start(&N, &cfg, hf_now_ms()));
+    const uint64_t days60_ms = 60ull * 24u * 3600u * 1000u;
+    for (uint64_t ms = 600000; ms <= days60_ms; ms += 600000) { /* 10-minute steps */
+        hft_run_ms(ms);
+    }
+    assert_true(hf_notify_post(&N, HF_NOTIFY_PRESS, 1, hf_now_ms()));
+    hft_run_ms(days60_ms + 1000u);
+    char want[256];
+    snprintf(want, sizeof want,
+             "{\"device\":\"pico\",\"boot\":77,\"seq\":1,\"event\":\"press\",\"count\":1,"
+             "\"uptime_ms\":%llu,\"missed\":0}",
+             (unsigned long long)days60_ms);
+    assert_string_equal(F.body[0], want);
+    assert_non_null(strstr(F.req, "\r\nAuthorization: Bearer s3cr3t\r\n"));
+    cfg.token = "two words"; /* would break the header */
+    hf_notify_stop(&N);
+    assert_false(hf_notify_start(&N, &cfg, hf_now_ms()));
+    cfg.token = "";
+    assert_false(hf_notify_start(&N, &cfg, hf_now_ms()));
+}
+
 #define BOTH(fn) HFT_AT_EPOCH(fn, 0), HFT_AT_EPOCH(fn, 1)
 
 int main(void) {
@@ -505,6 +543,7 @@ int main(void) {
         BOTH(test_endless_body),
         BOTH(test_overflow_missed),
         BOTH(test_not_started_and_stop),
+        BOTH(test_uptime_64_and_token),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
