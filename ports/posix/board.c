@@ -15,6 +15,7 @@
 #include "handoff/port.h"
 #include "handoff/sim.h"
 #include "posix_internal.h"
+#include "sim_port.h"
 
 #define TAP_MS    150u
 #define HOLD_MS   1200u
@@ -320,7 +321,9 @@ void hf_board_init(int argc, char **argv) {
     }
     if (scenario != NULL) {
         char err[512];
-        if (!hf_scenario_load(scenario, &B.sc, err, sizeof err)) {
+        bool recorded = B.vcd_path != NULL || B.svg_path != NULL;
+        if (!hf_scenario_load_within(scenario, recorded ? HF_SIM_RECORD_SPAN_US : UINT64_MAX, &B.sc,
+                                     err, sizeof err)) {
             fprintf(stderr, "%s\n", err);
             exit(2);
         }
@@ -333,6 +336,7 @@ void hf_board_init(int argc, char **argv) {
     }
     B.scenario_path = scenario;
     hf_sim_reset(scenario != NULL, epoch);
+    hf_sim_record(B.vcd_path != NULL || B.svg_path != NULL);
     hf_sim_keep_lines(B.svg_path != NULL);
     hf_loop_init();
     if (scenario != NULL) {
@@ -357,7 +361,7 @@ void hf_board_init(int argc, char **argv) {
             raw.c_cc[VTIME] = 0;
             tcsetattr(STDIN_FILENO, TCSANOW, &raw);
             B.interactive = true;
-            hf__posix_on_pin_change(hf__tui_redraw);
+            hf__sim_on_pin_change(hf__tui_pin_change);
             hf__tui_start(B.prog);
         }
     }

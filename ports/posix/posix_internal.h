@@ -8,6 +8,10 @@
 #include <stdio.h>
 
 #include "handoff/port.h"
+#include "handoff/sim.h"
+
+/* The signal that delivers pin interrupts. */
+#define HF_SIM_IRQ_SIGNAL SIGUSR1
 
 /* Block until woken, a signal, `extra_fd` readable (sets *extra_ready), a watched socket ready
  * (its flag is set) or the time-out. @return false when the time-out ended it. */
@@ -38,19 +42,7 @@ void hf__tui_stop(void);
 bool hf__tui_active(void);
 void hf__tui_line(const char *line);
 void hf__tui_redraw(void);
-
-/* The label a program gave a pin with hf_board_label(), or NULL. */
-const char *hf__posix_label(hf_pin_t pin);
-
-/* Called after every recorded pin change (the status line shows it). */
-void hf__posix_on_pin_change(void (*fn)(void));
-
-/* Whether pin is configured, and as an output. */
-bool hf__posix_pin_configured(hf_pin_t pin, bool *is_output);
-
-/* Output files appear whole or not at all: write to "PATH.tmp" (its name left in tmp), then
- * rename it into place. Both return NULL/false with "FILE: reason" in err. */
-FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen);
-bool hf__posix_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
+/* After each pin change (hf__sim_on_pin_change): redraw. */
+void hf__tui_pin_change(const hf_sim_change_t *c);
 
 #endif

@@ -1,12 +1,14 @@
 /**
  * @file sim.h
- * @brief The host board's simulator interface: virtual time, scripted input edges, recorded pin
- *        changes. Used by the command line (--scenario, --vcd) and by tests.
+ * @brief The simulator (ports/sim): virtual time, scripted input edges, recorded pin changes,
+ *        their VCD and SVG. Used by the host board's command line (--scenario, --vcd), the web
+ *        board and tests.
  *
- * Pin interrupts on the host are delivered by a POSIX signal (SIGUSR1) whose handler calls the
- * handlers registered with hf_gpio_irq(): they preempt the loop exactly as an interrupt preempts
- * main() on a microcontroller, and obey the same rules. hf_port_critical_enter() blocks the
- * host board's interrupt signals (SIGUSR1, SIGUSR2, SIGALRM) on the calling thread.
+ * The simulator core is ISO C; a front end delivers its pin interrupts. On the host board
+ * (ports/posix) a POSIX signal (SIGUSR1) runs the handlers registered with hf_gpio_irq(): they
+ * preempt the loop exactly as an interrupt preempts main() on a microcontroller, and obey the
+ * same rules; hf_port_critical_enter() blocks the host board's interrupt signals (SIGUSR1,
+ * SIGUSR2, SIGALRM) on the calling thread. On the web board (ports/web) a click runs them.
  */
 #ifndef HANDOFF_SIM_H
 #define HANDOFF_SIM_H
@@ -24,9 +26,6 @@ hf_pin_t hf_pin_parse(const char *name);
 /** Name of @p pin into @p buf ("GP14", "LED", "?" for any other). @return @p buf. */
 const char *hf_pin_name(hf_pin_t pin, char buf[8]);
 
-/** The signal that delivers pin interrupts. */
-#define HF_SIM_IRQ_SIGNAL SIGUSR1
-
 /** One scripted input change. */
 typedef struct {
     uint64_t t_us; /**< time since start */
@@ -42,6 +41,18 @@ typedef struct {
     uint64_t end_us;
 } hf_scenario_t;
 
+/** Longest run (us of virtual time) whose pin changes are recorded for an output (--vcd, --svg,
+ * the web page's downloads): 31 days. At the lesson's idle blink (1.4 changes a second) that is
+ * about 4 million changes, 60 MB. A run without a recording output keeps no record and runs in
+ * constant memory for any length. */
+#define HF_SIM_RECORD_SPAN_US (31ull * 24u * 3600u * 1000000u)
+
+/** Most recorded pin changes (16 bytes each: 128 MB) and kept printed lines (104 bytes each:
+ * 100 MB). Reaching either ends the run with an error rather than losing data: a program that
+ * changes its pins faster than a million times a second for the whole span. */
+#define HF_SIM_RECORD_MAX (1u << 23)
+#define HF_SIM_LINES_MAX  (1u << 20)
+
 /**
  * Parse scenario file @p path. A file that starts with '$' is read as a VCD (IEEE 1364, e.g. a
  * PulseView export or a --vcd of an earlier run): the changes of its 1-bit signals named
@@ -53,6 +64,16 @@ bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t err
 /** Parse scenario text @p text (named @p path in messages). Same contract as hf_scenario_load. */
 bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, char *err,
                        size_t errlen);
+
+/** hf_scenario_load() of a run that is recorded for an output (--vcd, --svg): a run that would
+ * end after @p max_end_us (HF_SIM_RECORD_SPAN_US) is refused, at the line that makes it so (its
+ * 'end', the last edge of a scenario without one, a VCD's timestamp). */
+bool hf_scenario_load_within(const char *path, uint64_t max_end_us, hf_scenario_t *sc, char *err,
+                             size_t errlen);
+
+/** hf_scenario_parse() with the limit of hf_scenario_load_within(). */
+bool hf_scenario_parse_within(const char *path, const char *text, uint64_t max_end_us,
+                              hf_scenario_t *sc, char *err, size_t errlen);
 
 /** Free what hf_scenario_load() allocated. */
 void hf_scenario_free(hf_scenario_t *sc);
@@ -104,6 +125,10 @@ typedef struct {
 
 /** The changes recorded since reset, in time order; *n receives the count. */
 const hf_sim_change_t *hf_sim_changes(size_t *n);
+
+/** Record pin changes (@p on, the default after hf_sim_reset()) or not: off frees the record, so
+ * that a run without an output needs no memory that grows with time. Loop only. */
+void hf_sim_record(bool on);
 
 /** Send program output and log lines to @p fn instead of stdout/stderr (NULL: back to them). */
 void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log));

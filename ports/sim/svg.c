@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "handoff/sim.h"
-#include "posix_internal.h"
+#include "sim_port.h"
 
 #define WIDTH    1400
 #define LEFT     96
@@ -66,7 +66,7 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
     unsigned nlanes = 0;
     for (unsigned p = 0; p <= HF_PIN_GPIO_MAX + 1u; p++) {
         hf_pin_t pin = p <= HF_PIN_GPIO_MAX ? (hf_pin_t)p : HF_PIN_LED;
-        if (hf__posix_pin_configured(pin, &is_out[nlanes])) {
+        if (hf__sim_pin_configured(pin, &is_out[nlanes])) {
             lanes[nlanes++] = pin;
         }
     }
@@ -99,7 +99,7 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
     int height = axis_y + 40;
 
     char tmp[4096];
-    FILE *f = hf__posix_create(path, tmp, sizeof tmp, err, errlen);
+    FILE *f = hf__sim_create(path, tmp, sizeof tmp, err, errlen);
     if (f == NULL) {
         return false;
     }
@@ -153,9 +153,9 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#888\" font-size=\"9\">%s"
                 "</text>\n",
                 LEFT - 10, base + 5,
-                hf__posix_label(lanes[k]) != NULL ? hf__posix_label(lanes[k])
-                : is_out[k]                       ? "output"
-                                                  : "input");
+                hf__sim_label(lanes[k]) != NULL ? hf__sim_label(lanes[k])
+                : is_out[k]                     ? "output"
+                                                : "input");
         fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dddddd\"/>\n", LEFT,
                 base, WIDTH - RIGHT, base);
         fprintf(f,
@@ -184,5 +184,5 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
         fprintf(f, "\"/>\n");
     }
     fprintf(f, "</svg>\n");
-    return hf__posix_commit(f, tmp, path, err, errlen);
+    return hf__sim_commit(f, tmp, path, err, errlen);
 }

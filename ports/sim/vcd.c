@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "handoff/sim.h"
-#include "posix_internal.h"
+#include "sim_port.h"
 
 #define NSIG_MAX (HF_PIN_GPIO_MAX + 2u)
 
@@ -26,7 +26,7 @@ bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
         }
     }
     char tmp[4096];
-    FILE *f = hf__posix_create(path, tmp, sizeof tmp, err, errlen);
+    FILE *f = hf__sim_create(path, tmp, sizeof tmp, err, errlen);
     if (f == NULL) {
         return false;
     }
@@ -76,10 +76,10 @@ bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
     if (n == 0 || end > c[n - 1].t_us) {
         fprintf(f, "#%llu\n", (unsigned long long)end);
     }
-    return hf__posix_commit(f, tmp, path, err, errlen);
+    return hf__sim_commit(f, tmp, path, err, errlen);
 }
 
-FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen) {
+FILE *hf__sim_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen) {
     if (snprintf(tmp, tmplen, "%s.tmp", path) >= (int)tmplen) {
         snprintf(err, errlen, "%s: path too long", path);
         return NULL;
@@ -91,7 +91,7 @@ FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, si
     return f;
 }
 
-bool hf__posix_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
+bool hf__sim_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
     bool ok = fflush(f) == 0 && !ferror(f);
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
