@@ -55,6 +55,16 @@ static uint64_t tick_step(uint64_t end) {
 }
 
 bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t errlen) {
+    char tmp[4096];
+    FILE *f = hf__sim_create(path, tmp, sizeof tmp, err, errlen);
+    if (f == NULL) {
+        return false;
+    }
+    hf_sim_svg(f, title);
+    return hf__sim_commit(f, tmp, path, err, errlen);
+}
+
+void hf_sim_svg(FILE *f, const char *title) {
     size_t nch, nl;
     const hf_sim_change_t *ch = hf_sim_changes(&nch);
     const hf_sim_line_t *lines = hf_sim_lines(&nl);
@@ -98,11 +108,6 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
     int axis_y = lanes_top + (int)nlanes * LANE_H + 6;
     int height = axis_y + 40;
 
-    char tmp[4096];
-    FILE *f = hf__sim_create(path, tmp, sizeof tmp, err, errlen);
-    if (f == NULL) {
-        return false;
-    }
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono, monospace\" font-size=\"11\">\n"
@@ -184,5 +189,4 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
         fprintf(f, "\"/>\n");
     }
     fprintf(f, "</svg>\n");
-    return hf__sim_commit(f, tmp, path, err, errlen);
 }

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "handoff/port.h"
 
@@ -137,6 +138,9 @@ void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log));
  * file renamed into place). @return false with a reason in @p err. */
 bool hf_sim_write_vcd(const char *path, char *err, size_t errlen);
 
+/** The VCD of hf_sim_write_vcd(), written to stream @p f (the caller checks its errors). */
+void hf_sim_vcd(FILE *f);
+
 /** A line the program printed, and when. */
 typedef struct {
     uint64_t t_us;
@@ -153,6 +157,9 @@ const hf_sim_line_t *hf_sim_lines(size_t *n);
  * place): a lane per configured pin, and the printed lines as labelled markers.
  * @return false with a reason in @p err. */
 bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t errlen);
+
+/** The SVG of hf_sim_write_svg(), written to stream @p f (the caller checks its errors). */
+void hf_sim_svg(FILE *f, const char *title);
 
 /** Interrupts delivered since reset, and edges the simulated hardware lost because its latch
  * overflowed while interrupts were masked. */
