@@ -20,7 +20,16 @@
 
 static struct {
     pthread_t loop_thread; /* where interrupts raised by other threads are delivered */
+    /* the command line's front end (board.c), when a program runs under it */
+    void (*real_sleep)(hf_ticks_us_t deadline, bool has_deadline);
+    void (*show)(const char *line, size_t len, bool is_log);
 } S;
+
+void hf__posix_front(void (*real_sleep)(hf_ticks_us_t, bool),
+                     void (*show)(const char *, size_t, bool)) {
+    S.real_sleep = real_sleep;
+    S.show = show;
+}
 
 /* ---- clock ---------------------------------------------------------------------------------- */
 
@@ -185,29 +194,36 @@ void hf_port_delay_us(uint32_t us) {
     }
 }
 
-/* ---- output --------------------------------------------------------------------------------- */
-
-static void write_prefixed(FILE *f, const char *line, size_t len) {
-    uint64_t us = hf_sim_elapsed_us();
-    if (hf__tui_active()) {
-        char buf[160];
-        snprintf(buf, sizeof buf, "[%llu.%03llu] %s%.*s", (unsigned long long)(us / 1000u),
-                 (unsigned long long)(us % 1000u), f == stderr ? "! " : "", (int)len, line);
-        hf__tui_line(buf);
+/* Without the command line's front end (tests that reset the board themselves): sleep in ppoll()
+ * until the deadline or a wake. */
+void hf__posix_real_sleep(hf_ticks_us_t deadline, bool has_deadline) {
+    if (S.real_sleep != NULL) {
+        S.real_sleep(deadline, has_deadline);
         return;
     }
+    int32_t d = has_deadline ? hf_ticks_diff(deadline, hf_port_now_us()) : 0;
+    hf__posix_poll(d > 0 ? (uint64_t)d : 0u, has_deadline, -1, NULL);
+}
+
+/* ---- output --------------------------------------------------------------------------------- */
+
+void hf__posix_write_prefixed(FILE *f, const char *line, size_t len) {
+    uint64_t us = hf_sim_elapsed_us();
     fprintf(f, "[%llu.%03llu] ", (unsigned long long)(us / 1000u),
             (unsigned long long)(us % 1000u));
     fwrite(line, 1, len, f);
     fputc('\n', f);
-    hf__posix_flush_line();
 }
 
 static void output(const char *line, size_t len, bool is_log) {
+    if (S.show != NULL) {
+        S.show(line, len, is_log);
+        return;
+    }
     if (is_log) {
         fflush(stdout);
     }
-    write_prefixed(is_log ? stderr : stdout, line, len);
+    hf__posix_write_prefixed(is_log ? stderr : stdout, line, len);
 }
 
 /* Losing recorded changes would make the VCD or the picture wrong: stop instead. */

@@ -30,11 +30,17 @@ void hf__posix_watch_done(const struct pollfd *fds, size_t n);
  * starts. @return false with "reason" in err. */
 bool hf__posix_notify_setup(const char *url, const char *device, char *err, size_t errlen);
 
-/* Real-time sleep of the board (board.c): handles the terminal and scheduled key presses. */
+/* Real-time sleep: the front end's (hf__posix_front), else ppoll() until the deadline. */
 void hf__posix_real_sleep(hf_ticks_us_t deadline, bool has_deadline);
 
-/* After each printed line: real time flushes it at once. */
-void hf__posix_flush_line(void);
+/* The command line (board.c) over the port (port_posix.c): its real-time sleep (the terminal's
+ * keys) and how it shows a printed line (the screen, or a prefixed line flushed in real time).
+ * Files depend one way: board.c calls the port, the port calls these hooks. */
+void hf__posix_front(void (*real_sleep)(hf_ticks_us_t deadline, bool has_deadline),
+                     void (*show)(const char *line, size_t len, bool is_log));
+
+/* Write "[ms.us] line\n" to f, the time now since start. */
+void hf__posix_write_prefixed(FILE *f, const char *line, size_t len);
 
 /* The terminal screen (tui.c), active in real time when stdin and stdout are terminals. */
 void hf__tui_start(const char *title);

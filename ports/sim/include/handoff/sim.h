@@ -80,7 +80,9 @@ bool hf_scenario_parse_within(const char *path, const char *text, uint64_t max_e
 void hf_scenario_free(hf_scenario_t *sc);
 
 /** Reset the board: all pins unconfigured, time 0 (virtual when @p virtual_time), the
- * microsecond tick starting at @p epoch_us, no scenario, no recorded changes. */
+ * microsecond tick starting at @p epoch_us, no scenario, no recorded changes, changes recorded
+ * from now on. Provided by the host board (ports/posix), which installs its interrupt signal
+ * and wake pipe; the web board resets in hf_board_init(). */
 void hf_sim_reset(bool virtual_time, uint32_t epoch_us);
 
 /** Paced virtual time lets the program fall behind by this much (us) before its clock shows it. */
@@ -105,7 +107,7 @@ void hf_sim_play(const hf_scenario_t *sc, void (*on_end)(void));
 void hf_sim_drive(hf_pin_t pin, int level);
 
 /**
- * Raise the interrupt of input @p pin from another thread, as if the hardware saw an edge to
+ * Host board (ports/posix) only. Raise the interrupt of input @p pin from another thread, as if the hardware saw an edge to
  * @p level now: the edge is latched with the current tick and the interrupt signal is sent to
  * the thread that called hf_sim_reset() (the loop's), where the pin's handler runs. The pin's
  * level is not changed. For host-side interrupt sources such as the benchmarks: one thread at a
