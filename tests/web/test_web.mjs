@@ -292,6 +292,18 @@ async function testPage() {
   expectEqual('loaded scenario lines', shown, want);
   console.log('ok   loaded scenario file plays as on the host');
 
+  // A VCD file (a logic analyser's capture, here the host's own --vcd) plays as on the host.
+  const capture = path.join(tmp, 'capture.vcd');
+  spawnSync(path.join(build, 'bin', 'press-to-alert'), ['--scenario', file, '--vcd', capture]);
+  const fromVcd = spawnSync(path.join(build, 'bin', 'press-to-alert'), ['--scenario', capture], { encoding: 'utf8' }).stdout.trim();
+  await page.setInputFiles('[data-role=load]', capture);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-role=console] > *')]
+    .some((e) => e.textContent.startsWith('end of the scenario at')), null, { timeout: 15000 });
+  const shownVcd = (await consoleText(page)).split('\n').filter((l) => l.startsWith('[')).join('\n');
+  expect('VCD replay printed nothing', fromVcd.includes('Press count: 1'));
+  expectEqual('loaded VCD file lines', shownVcd, fromVcd);
+  console.log('ok   loaded VCD file plays as on the host');
+
   // A bad file: the host's reason in the console.
   const badFile = path.join(tmp, 'bad.scn');
   fs.writeFileSync(badFile, '1000 GP14 0\n900 GP14 1\n');

@@ -174,6 +174,12 @@
 
     vcd() { return this.text('web_vcd'); }
 
+    // The label the program gave `pin` (hf_board_label), or ''.
+    label(pin) {
+      const p = this.module ? this.module._web_label(pin) : 0;
+      return p ? this.module.UTF8ToString(p) : '';
+    }
+
     svg(title) {
       const m = this.module;
       const n = title.length * 3 + 1;
@@ -534,6 +540,7 @@
       const lane = lanes.get(n);
       const base = k * H + 28, high = base - 20;
       const colour = n === 'LED' ? '#e67e22' : lane.isOut ? '#c0392b' : '#2471a3';
+      if (!lane.label) lane.label = run.label(pinNumber(n)) || (lane.isOut ? 'output' : 'input');
       let pts = '';
       let level = -1;
       for (const [t, lv] of lane.changes) {
@@ -544,7 +551,9 @@
       }
       if (level >= 0) pts += `${x(now).toFixed(1)},${level ? high : base} ${x(now).toFixed(1)},${base}`;
       const first = lane.changes.length ? x(lane.changes[0][0]).toFixed(1) : L;
-      out += `<text x="${L - 8}" y="${base - 6}" text-anchor="end" font-size="11" font-weight="bold">${n}</text>` +
+      const label = lane.label.replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+      out += `<text x="${L - 8}" y="${base - 8}" text-anchor="end" font-size="11" font-weight="bold">${n}</text>` +
+        `<text x="${L - 8}" y="${base + 2}" text-anchor="end" font-size="8" fill="#888">${label}</text>` +
         `<line x1="${L}" y1="${base}" x2="${W - 8}" y2="${base}" stroke="#e3e6e9"/>` +
         `<polyline data-lane="${n}" fill="${colour}" fill-opacity="0.18" stroke="${colour}" stroke-width="1.6" ` +
         `points="${first},${base} ${pts}"/>`;
