@@ -15,6 +15,7 @@
 #include "handoff/port.h"
 #include "handoff/sim.h"
 #include "posix_internal.h"
+#include "sim_port.h"
 
 #define TAP_MS    150u
 #define HOLD_MS   1200u
@@ -101,7 +102,22 @@ static void die_usage(const char *fmt, const char *arg) {
 
 /* ---- output --------------------------------------------------------------------------------- */
 
-void hf__posix_flush_line(void) {
+/* A printed line: on the screen when there is one, else prefixed with its time; real time
+ * flushes it at once. */
+static void show_line(const char *line, size_t len, bool is_log) {
+    FILE *f = is_log ? stderr : stdout;
+    if (hf__tui_active()) {
+        uint64_t us = hf_sim_elapsed_us();
+        char buf[160];
+        snprintf(buf, sizeof buf, "[%llu.%03llu] %s%.*s", (unsigned long long)(us / 1000u),
+                 (unsigned long long)(us % 1000u), is_log ? "! " : "", (int)len, line);
+        hf__tui_line(buf);
+        return;
+    }
+    if (is_log) {
+        fflush(stdout);
+    }
+    hf__posix_write_prefixed(f, line, len);
     if (B.realtime) {
         fflush(stdout); /* real time: lines appear as they happen */
     }
@@ -168,7 +184,7 @@ static void keys_apply_due(void) {
     B.n_keyed -= done;
 }
 
-void hf__posix_real_sleep(hf_ticks_us_t deadline, bool has_deadline) {
+static void real_sleep(hf_ticks_us_t deadline, bool has_deadline) {
     uint64_t timeout = 0;
     if (has_deadline) {
         int32_t d = hf_ticks_diff(deadline, hf_port_now_us());
@@ -336,7 +352,9 @@ void hf_board_init(int argc, char **argv) {
     }
     if (scenario != NULL) {
         char err[512];
-        if (!hf_scenario_load(scenario, &B.sc, err, sizeof err)) {
+        bool recorded = B.vcd_path != NULL || B.svg_path != NULL;
+        if (!hf_scenario_load_within(scenario, recorded ? HF_SIM_RECORD_SPAN_US : UINT64_MAX, &B.sc,
+                                     err, sizeof err)) {
             fprintf(stderr, "%s\n", err);
             exit(2);
         }
@@ -348,7 +366,9 @@ void hf_board_init(int argc, char **argv) {
         check_writable("--svg", B.svg_path);
     }
     B.scenario_path = scenario;
+    hf__posix_front(real_sleep, show_line);
     hf_sim_reset(scenario != NULL, epoch);
+    hf_sim_record(B.vcd_path != NULL || B.svg_path != NULL);
     hf_sim_keep_lines(B.svg_path != NULL);
     hf_loop_init();
     if (scenario != NULL) {
@@ -373,7 +393,7 @@ void hf_board_init(int argc, char **argv) {
             raw.c_cc[VTIME] = 0;
             tcsetattr(STDIN_FILENO, TCSANOW, &raw);
             B.interactive = true;
-            hf__posix_on_pin_change(hf__tui_redraw);
+            hf__sim_on_pin_change(hf__tui_pin_change);
             hf__tui_start(B.prog);
         }
     }

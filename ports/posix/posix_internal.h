@@ -8,6 +8,10 @@
 #include <stdio.h>
 
 #include "handoff/port.h"
+#include "handoff/sim.h"
+
+/* The signal that delivers pin interrupts. */
+#define HF_SIM_IRQ_SIGNAL SIGUSR1
 
 /* Block until woken, a signal, `extra_fd` readable (sets *extra_ready), a watched socket ready
  * (its flag is set) or the time-out. @return false when the time-out ended it. */
@@ -32,11 +36,17 @@ bool hf__posix_notify_setup(const char *url, const char *device, char *err, size
  * none of them, -1 with the message in err when it is bad. */
 int hf__posix_net_option(int argc, char **argv, int i, char *err, size_t errlen);
 
-/* Real-time sleep of the board (board.c): handles the terminal and scheduled key presses. */
+/* Real-time sleep: the front end's (hf__posix_front), else ppoll() until the deadline. */
 void hf__posix_real_sleep(hf_ticks_us_t deadline, bool has_deadline);
 
-/* After each printed line: real time flushes it at once. */
-void hf__posix_flush_line(void);
+/* The command line (board.c) over the port (port_posix.c): its real-time sleep (the terminal's
+ * keys) and how it shows a printed line (the screen, or a prefixed line flushed in real time).
+ * Files depend one way: board.c calls the port, the port calls these hooks. */
+void hf__posix_front(void (*real_sleep)(hf_ticks_us_t deadline, bool has_deadline),
+                     void (*show)(const char *line, size_t len, bool is_log));
+
+/* Write "[ms.us] line\n" to f, the time now since start. */
+void hf__posix_write_prefixed(FILE *f, const char *line, size_t len);
 
 /* The terminal screen (tui.c), active in real time when stdin and stdout are terminals. */
 void hf__tui_start(const char *title);
@@ -44,19 +54,7 @@ void hf__tui_stop(void);
 bool hf__tui_active(void);
 void hf__tui_line(const char *line);
 void hf__tui_redraw(void);
-
-/* The label a program gave a pin with hf_board_label(), or NULL. */
-const char *hf__posix_label(hf_pin_t pin);
-
-/* Called after every recorded pin change (the status line shows it). */
-void hf__posix_on_pin_change(void (*fn)(void));
-
-/* Whether pin is configured, and as an output. */
-bool hf__posix_pin_configured(hf_pin_t pin, bool *is_output);
-
-/* Output files appear whole or not at all: write to "PATH.tmp" (its name left in tmp), then
- * rename it into place. Both return NULL/false with "FILE: reason" in err. */
-FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen);
-bool hf__posix_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
+/* After each pin change (hf__sim_on_pin_change): redraw. */
+void hf__tui_pin_change(const hf_sim_change_t *c);
 
 #endif

@@ -8,10 +8,10 @@
 #include "handoff/port.h"
 #include "handoff/sim.h"
 #include "posix_internal.h"
+#include "sim_port.h"
 
 #define EVENTS         10
 #define LINE_MAX_CHARS 120
-#define NPINS          (HF_PIN_GPIO_MAX + 2u)
 
 static struct {
     bool active;
@@ -19,22 +19,7 @@ static struct {
     char status[LINE_MAX_CHARS];
     char events[EVENTS][LINE_MAX_CHARS];
     unsigned n_events, next_event;
-    const char *labels[NPINS];
 } T;
-
-static unsigned slot(hf_pin_t pin) {
-    return pin == HF_PIN_LED ? NPINS - 1u : pin;
-}
-
-void hf_board_label(hf_pin_t pin, const char *label) {
-    if (pin == HF_PIN_LED || pin <= HF_PIN_GPIO_MAX) {
-        T.labels[slot(pin)] = label;
-    }
-}
-
-const char *hf__posix_label(hf_pin_t pin) {
-    return (pin == HF_PIN_LED || pin <= HF_PIN_GPIO_MAX) ? T.labels[slot(pin)] : NULL;
-}
 
 void hf_board_show(const char *fmt, ...) {
     va_list ap;
@@ -75,7 +60,7 @@ void hf__tui_line(const char *line) {
 
 static void pin_row(FILE *f, hf_pin_t pin, bool out) {
     char name[8];
-    const char *label = hf__posix_label(pin);
+    const char *label = hf__sim_label(pin);
     int level = hf_gpio_read(pin);
     fprintf(f, "  %-5s %-10s ", hf_pin_name(pin, name),
             label != NULL ? label : (out ? "output" : "input"));
@@ -85,6 +70,11 @@ static void pin_row(FILE *f, hf_pin_t pin, bool out) {
         fputs(level ? "1  (high)" : "\033[1;36m0  (low: pressed if active low)\033[0m", f);
     }
     fputs("\033[K\n", f);
+}
+
+void hf__tui_pin_change(const hf_sim_change_t *c) {
+    (void)c;
+    hf__tui_redraw();
 }
 
 void hf__tui_redraw(void) {
@@ -112,13 +102,13 @@ void hf__tui_redraw(void) {
     fputs("\033[K\n", f);
     for (hf_pin_t p = 0; p <= HF_PIN_GPIO_MAX; p++) {
         bool out;
-        if (hf__posix_pin_configured(p, &out) && out) {
+        if (hf__sim_pin_configured(p, &out) && out) {
             pin_row(f, p, true);
         }
     }
     for (hf_pin_t p = 0; p <= HF_PIN_GPIO_MAX; p++) {
         bool out;
-        if (hf__posix_pin_configured(p, &out) && !out) {
+        if (hf__sim_pin_configured(p, &out) && !out) {
             pin_row(f, p, false);
         }
     }

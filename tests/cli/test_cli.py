@@ -160,6 +160,17 @@ CASES = [
     ("vcd with too many signals", "$timescale 1 us $end\n"
      + "".join(f"$var wire 1 s{i} GP{i % 30} $end\n" for i in range(65)) + "$enddefinitions $end\n",
      [], "{scn}:66: more than 64 signals"),
+    # ---- a run too long to record for --vcd/--svg (31 days at most), refused at parse time
+    ("end too far to record", "1000 GP14 0\nend 1000000000000000\n", [],
+     "{scn}:2: the run would last 1000000000000000 ms, longer than the 2678400000 ms that --vcd"
+     " and --svg can record"),
+    ("last edge too far to record", "1000 GP14 0\n2678396000 GP14 1\n", [],
+     "{scn}:2: the run would last 2678401000 ms, longer than the 2678400000 ms that --vcd and"
+     " --svg can record"),
+    ("vcd too long to record", "$timescale 1 s $end\n$var wire 1 ! GP14 $end\n$enddefinitions $end\n"
+     "#0\n1!\n#2678401\n0!\n", [],
+     "{scn}:6: the run would last 2678401000 ms, longer than the 2678400000 ms that --vcd and"
+     " --svg can record"),
     # ---- output files that cannot be written (checked before the run)
     ("vcd unwritable", "end 10\n", ["--vcd", "/nonexistent/dir/out.vcd"],
      "{prog}: --vcd /nonexistent/dir/out.vcd: No such file or directory"),

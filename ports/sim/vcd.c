@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "handoff/sim.h"
-#include "posix_internal.h"
+#include "sim_port.h"
 
 #define NSIG_MAX (HF_PIN_GPIO_MAX + 2u)
 
@@ -13,6 +13,16 @@ static unsigned sig_index(hf_pin_t pin) {
 }
 
 bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
+    char tmp[4096];
+    FILE *f = hf__sim_create(path, tmp, sizeof tmp, err, errlen);
+    if (f == NULL) {
+        return false;
+    }
+    hf_sim_vcd(f);
+    return hf__sim_commit(f, tmp, path, err, errlen);
+}
+
+void hf_sim_vcd(FILE *f) {
     size_t n;
     const hf_sim_change_t *c = hf_sim_changes(&n);
     bool used[NSIG_MAX] = {false};
@@ -24,11 +34,6 @@ bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
         if (c[i].t_us == 0) { /* the last value at time 0 is the initial one */
             init[s] = (char)('0' + c[i].level);
         }
-    }
-    char tmp[4096];
-    FILE *f = hf__posix_create(path, tmp, sizeof tmp, err, errlen);
-    if (f == NULL) {
-        return false;
     }
     fprintf(f, "$version handoff host board $end\n$timescale 1 us $end\n$scope module pico $end\n");
     for (unsigned s = 0; s < NSIG_MAX; s++) {
@@ -76,10 +81,9 @@ bool hf_sim_write_vcd(const char *path, char *err, size_t errlen) {
     if (n == 0 || end > c[n - 1].t_us) {
         fprintf(f, "#%llu\n", (unsigned long long)end);
     }
-    return hf__posix_commit(f, tmp, path, err, errlen);
 }
 
-FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen) {
+FILE *hf__sim_create(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen) {
     if (snprintf(tmp, tmplen, "%s.tmp", path) >= (int)tmplen) {
         snprintf(err, errlen, "%s: path too long", path);
         return NULL;
@@ -91,7 +95,7 @@ FILE *hf__posix_create(const char *path, char *tmp, size_t tmplen, char *err, si
     return f;
 }
 
-bool hf__posix_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
+bool hf__sim_commit(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
     bool ok = fflush(f) == 0 && !ferror(f);
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {

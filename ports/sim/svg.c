@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "handoff/sim.h"
-#include "posix_internal.h"
+#include "sim_port.h"
 
 #define WIDTH    1400
 #define LEFT     96
@@ -55,6 +55,16 @@ static uint64_t tick_step(uint64_t end) {
 }
 
 bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t errlen) {
+    char tmp[4096];
+    FILE *f = hf__sim_create(path, tmp, sizeof tmp, err, errlen);
+    if (f == NULL) {
+        return false;
+    }
+    hf_sim_svg(f, title);
+    return hf__sim_commit(f, tmp, path, err, errlen);
+}
+
+void hf_sim_svg(FILE *f, const char *title) {
     size_t nch, nl;
     const hf_sim_change_t *ch = hf_sim_changes(&nch);
     const hf_sim_line_t *lines = hf_sim_lines(&nl);
@@ -66,7 +76,7 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
     unsigned nlanes = 0;
     for (unsigned p = 0; p <= HF_PIN_GPIO_MAX + 1u; p++) {
         hf_pin_t pin = p <= HF_PIN_GPIO_MAX ? (hf_pin_t)p : HF_PIN_LED;
-        if (hf__posix_pin_configured(pin, &is_out[nlanes])) {
+        if (hf__sim_pin_configured(pin, &is_out[nlanes])) {
             lanes[nlanes++] = pin;
         }
     }
@@ -98,11 +108,6 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
     int axis_y = lanes_top + (int)nlanes * LANE_H + 6;
     int height = axis_y + 40;
 
-    char tmp[4096];
-    FILE *f = hf__posix_create(path, tmp, sizeof tmp, err, errlen);
-    if (f == NULL) {
-        return false;
-    }
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono, monospace\" font-size=\"11\">\n"
@@ -153,9 +158,9 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
                 "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#888\" font-size=\"9\">%s"
                 "</text>\n",
                 LEFT - 10, base + 5,
-                hf__posix_label(lanes[k]) != NULL ? hf__posix_label(lanes[k])
-                : is_out[k]                       ? "output"
-                                                  : "input");
+                hf__sim_label(lanes[k]) != NULL ? hf__sim_label(lanes[k])
+                : is_out[k]                     ? "output"
+                                                : "input");
         fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#dddddd\"/>\n", LEFT,
                 base, WIDTH - RIGHT, base);
         fprintf(f,
@@ -184,5 +189,4 @@ bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t err
         fprintf(f, "\"/>\n");
     }
     fprintf(f, "</svg>\n");
-    return hf__posix_commit(f, tmp, path, err, errlen);
 }

@@ -1,12 +1,14 @@
 /**
  * @file sim.h
- * @brief The host board's simulator interface: virtual time, scripted input edges, recorded pin
- *        changes. Used by the command line (--scenario, --vcd) and by tests.
+ * @brief The simulator (ports/sim): virtual time, scripted input edges, recorded pin changes,
+ *        their VCD and SVG. Used by the host board's command line (--scenario, --vcd), the web
+ *        board and tests.
  *
- * Pin interrupts on the host are delivered by a POSIX signal (SIGUSR1) whose handler calls the
- * handlers registered with hf_gpio_irq(): they preempt the loop exactly as an interrupt preempts
- * main() on a microcontroller, and obey the same rules. hf_port_critical_enter() blocks the
- * host board's interrupt signals (SIGUSR1, SIGUSR2, SIGALRM) on the calling thread.
+ * The simulator core is ISO C; a front end delivers its pin interrupts. On the host board
+ * (ports/posix) a POSIX signal (SIGUSR1) runs the handlers registered with hf_gpio_irq(): they
+ * preempt the loop exactly as an interrupt preempts main() on a microcontroller, and obey the
+ * same rules; hf_port_critical_enter() blocks the host board's interrupt signals (SIGUSR1,
+ * SIGUSR2, SIGALRM) on the calling thread. On the web board (ports/web) a click runs them.
  */
 #ifndef HANDOFF_SIM_H
 #define HANDOFF_SIM_H
@@ -14,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "handoff/port.h"
 
@@ -23,9 +26,6 @@ hf_pin_t hf_pin_parse(const char *name);
 
 /** Name of @p pin into @p buf ("GP14", "LED", "?" for any other). @return @p buf. */
 const char *hf_pin_name(hf_pin_t pin, char buf[8]);
-
-/** The signal that delivers pin interrupts. */
-#define HF_SIM_IRQ_SIGNAL SIGUSR1
 
 /** One scripted input change. */
 typedef struct {
@@ -42,6 +42,18 @@ typedef struct {
     uint64_t end_us;
 } hf_scenario_t;
 
+/** Longest run (us of virtual time) whose pin changes are recorded for an output (--vcd, --svg,
+ * the web page's downloads): 31 days. At the lesson's idle blink (1.4 changes a second) that is
+ * about 4 million changes, 60 MB. A run without a recording output keeps no record and runs in
+ * constant memory for any length. */
+#define HF_SIM_RECORD_SPAN_US (31ull * 24u * 3600u * 1000000u)
+
+/** Most recorded pin changes (16 bytes each: 128 MB) and kept printed lines (104 bytes each:
+ * 100 MB). Reaching either ends the run with an error rather than losing data: a program that
+ * changes its pins faster than a million times a second for the whole span. */
+#define HF_SIM_RECORD_MAX (1u << 23)
+#define HF_SIM_LINES_MAX  (1u << 20)
+
 /**
  * Parse scenario file @p path. A file that starts with '$' is read as a VCD (IEEE 1364, e.g. a
  * PulseView export or a --vcd of an earlier run): the changes of its 1-bit signals named
@@ -54,11 +66,23 @@ bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t err
 bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, char *err,
                        size_t errlen);
 
+/** hf_scenario_load() of a run that is recorded for an output (--vcd, --svg): a run that would
+ * end after @p max_end_us (HF_SIM_RECORD_SPAN_US) is refused, at the line that makes it so (its
+ * 'end', the last edge of a scenario without one, a VCD's timestamp). */
+bool hf_scenario_load_within(const char *path, uint64_t max_end_us, hf_scenario_t *sc, char *err,
+                             size_t errlen);
+
+/** hf_scenario_parse() with the limit of hf_scenario_load_within(). */
+bool hf_scenario_parse_within(const char *path, const char *text, uint64_t max_end_us,
+                              hf_scenario_t *sc, char *err, size_t errlen);
+
 /** Free what hf_scenario_load() allocated. */
 void hf_scenario_free(hf_scenario_t *sc);
 
 /** Reset the board: all pins unconfigured, time 0 (virtual when @p virtual_time), the
- * microsecond tick starting at @p epoch_us, no scenario, no recorded changes. */
+ * microsecond tick starting at @p epoch_us, no scenario, no recorded changes, changes recorded
+ * from now on. Provided by the host board (ports/posix), which installs its interrupt signal
+ * and wake pipe; the web board resets in hf_board_init(). */
 void hf_sim_reset(bool virtual_time, uint32_t epoch_us);
 
 /** Paced virtual time lets the program fall behind by this much (us) before its clock shows it. */
@@ -83,7 +107,7 @@ void hf_sim_play(const hf_scenario_t *sc, void (*on_end)(void));
 void hf_sim_drive(hf_pin_t pin, int level);
 
 /**
- * Raise the interrupt of input @p pin from another thread, as if the hardware saw an edge to
+ * Host board (ports/posix) only. Raise the interrupt of input @p pin from another thread, as if the hardware saw an edge to
  * @p level now: the edge is latched with the current tick and the interrupt signal is sent to
  * the thread that called hf_sim_reset() (the loop's), where the pin's handler runs. The pin's
  * level is not changed. For host-side interrupt sources such as the benchmarks: one thread at a
@@ -105,12 +129,19 @@ typedef struct {
 /** The changes recorded since reset, in time order; *n receives the count. */
 const hf_sim_change_t *hf_sim_changes(size_t *n);
 
+/** Record pin changes (@p on, the default after hf_sim_reset()) or not: off frees the record, so
+ * that a run without an output needs no memory that grows with time. Loop only. */
+void hf_sim_record(bool on);
+
 /** Send program output and log lines to @p fn instead of stdout/stderr (NULL: back to them). */
 void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log));
 
 /** Write the VCD of every configured pin, from start to now, to @p path (through a temporary
  * file renamed into place). @return false with a reason in @p err. */
 bool hf_sim_write_vcd(const char *path, char *err, size_t errlen);
+
+/** The VCD of hf_sim_write_vcd(), written to stream @p f (the caller checks its errors). */
+void hf_sim_vcd(FILE *f);
 
 /** A line the program printed, and when. */
 typedef struct {
@@ -128,6 +159,9 @@ const hf_sim_line_t *hf_sim_lines(size_t *n);
  * place): a lane per configured pin, and the printed lines as labelled markers.
  * @return false with a reason in @p err. */
 bool hf_sim_write_svg(const char *path, const char *title, char *err, size_t errlen);
+
+/** The SVG of hf_sim_write_svg(), written to stream @p f (the caller checks its errors). */
+void hf_sim_svg(FILE *f, const char *title);
 
 /** Interrupts delivered since reset, and edges the simulated hardware lost because its latch
  * overflowed while interrupts were masked. */

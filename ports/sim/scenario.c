@@ -25,6 +25,15 @@ static bool fail(char *err, size_t errlen, const char *path, unsigned line, cons
     return false;
 }
 
+/* A run past what can be recorded: refused at the line that makes it so. */
+static bool too_long(char *err, size_t errlen, const char *path, unsigned line, uint64_t end_us,
+                     uint64_t max_us) {
+    return fail(err, errlen, path, line,
+                "the run would last %llu ms, longer than the %llu ms that --vcd and --svg can "
+                "record",
+                (unsigned long long)(end_us / 1000u), (unsigned long long)(max_us / 1000u));
+}
+
 /* Milliseconds with up to three decimals ("1000", "1000.25") to microseconds. */
 static bool parse_ms(const char *tok, uint64_t *us, const char **why) {
     uint64_t whole = 0, frac = 0;
@@ -117,8 +126,8 @@ static bool skip_section(cursor_t *c, char *tok, size_t cap) {
 /* A VCD as a scenario: the value changes of signals named GP0..GP29 are replayed (those the
  * program drives as outputs are ignored when it runs, like any external driver fighting an
  * output); other signals are skipped. The run ends at the last timestamp. */
-static bool parse_vcd(const char *path, const char *text, hf_scenario_t *sc, char *err,
-                      size_t errlen) {
+static bool parse_vcd(const char *path, const char *text, uint64_t max_end, hf_scenario_t *sc,
+                      char *err, size_t errlen) {
     cursor_t c = {text, 1};
     char tok[128];
     char ids[VCD_MAX_IDS][16];
@@ -232,6 +241,10 @@ static bool parse_vcd(const char *path, const char *text, hf_scenario_t *sc, cha
                 hf_scenario_free(sc);
                 return fail(err, errlen, path, line, "time goes backwards (%s)", tok);
             }
+            if (us > max_end) {
+                hf_scenario_free(sc);
+                return too_long(err, errlen, path, line, us, max_end);
+            }
             t = us;
             last_t = t;
         } else if (strcmp(tok, "$dumpvars") == 0 || strcmp(tok, "$end") == 0 ||
@@ -271,19 +284,19 @@ static bool parse_vcd(const char *path, const char *text, hf_scenario_t *sc, cha
 
 /* ---- scenario text -------------------------------------------------------------------------- */
 
-bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, char *err,
-                       size_t errlen) {
+bool hf_scenario_parse_within(const char *path, const char *text, uint64_t max_end,
+                              hf_scenario_t *sc, char *err, size_t errlen) {
     sc->ev = NULL;
     sc->n = 0;
     sc->end_us = 0;
     const char *first = text + strspn(text, " \t\r\n");
     if (*first == '$') {
-        return parse_vcd(path, text, sc, err, errlen);
+        return parse_vcd(path, text, max_end, sc, err, errlen);
     }
     size_t cap = 0;
     bool has_end = false;
     uint64_t last = 0;
-    unsigned lineno = 0;
+    unsigned lineno = 0, last_line = 0;
     const char *p = text;
     while (*p != '\0') {
         const char *eol = strchr(p, '\n');
@@ -333,6 +346,10 @@ bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, ch
                 hf_scenario_free(sc);
                 return fail(err, errlen, path, lineno, "end %s is before the last edge", tok[1]);
             }
+            if (t > max_end) {
+                hf_scenario_free(sc);
+                return too_long(err, errlen, path, lineno, t, max_end);
+            }
             sc->end_us = t;
             has_end = true;
             continue;
@@ -372,14 +389,29 @@ bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, ch
             return fail(err, errlen, path, lineno, "out of memory");
         }
         last = t;
+        last_line = lineno;
     }
     if (!has_end) {
         sc->end_us = last + DEFAULT_TAIL_US;
+        if (sc->end_us > max_end) {
+            hf_scenario_free(sc);
+            return too_long(err, errlen, path, last_line, sc->end_us, max_end);
+        }
     }
     return true;
 }
 
+bool hf_scenario_parse(const char *path, const char *text, hf_scenario_t *sc, char *err,
+                       size_t errlen) {
+    return hf_scenario_parse_within(path, text, UINT64_MAX, sc, err, errlen);
+}
+
 bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t errlen) {
+    return hf_scenario_load_within(path, UINT64_MAX, sc, err, errlen);
+}
+
+bool hf_scenario_load_within(const char *path, uint64_t max_end, hf_scenario_t *sc, char *err,
+                             size_t errlen) {
     sc->ev = NULL;
     sc->n = 0;
     FILE *f = fopen(path, "rb");
@@ -417,7 +449,7 @@ bool hf_scenario_load(const char *path, hf_scenario_t *sc, char *err, size_t err
         free(text);
         return fail(err, errlen, path, 0, "binary file (contains a NUL byte)");
     }
-    bool ok = hf_scenario_parse(path, text, sc, err, errlen);
+    bool ok = hf_scenario_parse_within(path, text, max_end, sc, err, errlen);
     free(text);
     return ok;
 }
