@@ -77,6 +77,11 @@ else()
       set_tests_properties(e2e.${prog}.${stem} PROPERTIES LABELS e2e TIMEOUT 600)
     endforeach()
   endforeach()
+  # The edge/level race swept over the bounce spacing, press and release, against the host.
+  add_test(NAME e2e.press-to-alert.bounce-sweep
+           COMMAND ${Python3_EXECUTABLE} ${hf_e2e}/sweep.py ${HF_NODE} ${hf_e2e}/harness.mjs
+                   ${hf_rp}/press-to-alert.bin $<TARGET_FILE:press-to-alert>)
+  set_tests_properties(e2e.press-to-alert.bounce-sweep PROPERTIES LABELS e2e TIMEOUT 600)
 endif()
 
 # The footprint report: text/data/bss per module, sizeof of the public objects, the RAM of
