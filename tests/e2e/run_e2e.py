@@ -84,9 +84,15 @@ def main():
     own = rp2040_lines(scenario)
     want_lines = own or want_lines
     pins = {name: gpio_of(name, scenario) for name in want_changes}
-    inputs_used = sorted({e[1] for e in events})
-    job = {"end_us": end, "events": events, "watch": sorted(set(pins.values())),
-           "idle": [[g, 1] for g in inputs_used]}
+    # Each input idles at the level before its first edge (no pulls in the emulator: a button
+    # to GND with a pull-up idles at 1, a sensor that drives the line high when active at 0).
+    idle = {}
+    for _, gpio, level in events:
+        idle.setdefault(gpio, 1 - level)
+    # The host ends its run after what happens at `end` itself; here that comes a few
+    # microseconds later, so the run goes on for the tolerance more.
+    job = {"end_us": end + TOLERANCE_US, "events": events, "watch": sorted(set(pins.values())),
+           "idle": sorted([g, v] for g, v in idle.items())}
     with tempfile.TemporaryDirectory() as d:
         job_path = os.path.join(d, "job.json")
         with open(job_path, "w") as f:
