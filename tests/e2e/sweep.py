@@ -7,7 +7,11 @@ same lines, and the same changes of the LED and the buzzer, each within 1 ms. A 
 acknowledges an edge without reflecting it ends a bounce with the wrong level: a release is
 lost (a long press is reported that never was, the next press is not counted) or a press is.
 
+An SDK-built image (IMAGE.uf2 for the `pico` board) runs with the RP2040 boot ROM of the
+rp2040js repository (demo/bootrom.ts, not part of this project), as with run_e2e.py.
+
 usage: sweep.py NODE HARNESS IMAGE.bin HOST_BINARY
+       sweep.py NODE HARNESS IMAGE.uf2 HOST_BINARY BOOTROM.ts
 """
 import os
 import subprocess
@@ -57,10 +61,11 @@ def write_scenario(path, events, end_ms, host):
 
 
 def main():
-    if len(sys.argv) != 5:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+    if len(sys.argv) not in (5, 6):
+        print("\n".join(__doc__.strip().splitlines()[-2:]), file=sys.stderr)
         sys.exit(2)
-    node, harness, image, host = sys.argv[1:]
+    node, harness, image, host = sys.argv[1:5]
+    bootrom = sys.argv[5:]
     failed = []
     with tempfile.TemporaryDirectory() as d:
         for spacing in SPACINGS_US:
@@ -68,7 +73,8 @@ def main():
                 scn = os.path.join(d, f"{side}-bounce-{spacing}us.scn")
                 write_scenario(scn, events, end_ms, host)
                 p = subprocess.run([sys.executable, os.path.join(HERE, "run_e2e.py"), node,
-                                    harness, image, scn], capture_output=True, text=True)
+                                    harness, image, scn] + bootrom, capture_output=True,
+                                   text=True)
                 verdict = "ok" if p.returncode == 0 else "FAIL"
                 print(f"{verdict}: {side}, bounce spacing {spacing} us")
                 if p.returncode != 0:
