@@ -18,8 +18,9 @@
 #include "handoff/port.h"
 #include "rp2040.h"
 
-#define EDGE_LOW  (1u << 2)
-#define EDGE_HIGH (1u << 3)
+#define SETTLE_MAX_US 1000u /* hf_gpio_input(): the longest wait for a pull to charge the line */
+#define EDGE_LOW      (1u << 2)
+#define EDGE_HIGH     (1u << 3)
 
 static struct {
     hf_irq_fn_t fn[HF_PIN_GPIO_MAX + 1u];
@@ -48,6 +49,18 @@ bool hf_gpio_input(hf_pin_t pin, hf_pull_t pull) {
     RP_REG(SIO_GPIO_OE_CLR) = 1u << pin;
     RP_REG(PADS_GPIO(pin)) = pad;
     RP_REG(IO_GPIO_CTRL(pin)) = FUNC_SIO;
+    /* Settled: past the two-flop input synchroniser, and with a pull, at the pulled level or
+     * SETTLE_MAX_US later (a line held at the other level). The 50-80 kOhm pulls (RP2040
+     * datasheet) need some microseconds for the pin's and the wiring's capacitance. */
+    hf_ticks_us_t start = hf_port_now_us();
+    while (hf_port_now_us() - start < 1u) {
+    }
+    if (pull != HF_PULL_NONE) {
+        uint32_t want = pull == HF_PULL_UP ? 1u : 0u;
+        while (((RP_REG(SIO_GPIO_IN) >> pin) & 1u) != want &&
+               hf_port_now_us() - start < SETTLE_MAX_US) {
+        }
+    }
     return true;
 }
 

@@ -89,7 +89,9 @@ mcu.logger = { debug() {}, info() {}, warn() {}, error(tag, msg) { process.stder
 const clock = mcu.clock;
 const nowUs = () => clock.nanos / 1000;
 
-// Inputs idle at their given level from the start (buttons to GND with pull-ups read 1).
+// The emulator has no pull resistors. Inputs idle at their given level from the start; every
+// other pin reads 1, as the examples' inputs with pull-ups do (a button to GND, not pressed).
+for (let gpio = 0; gpio < 30; gpio++) mcu.gpio[gpio].setInputValue(true);
 for (const [gpio, level] of input.idle || []) mcu.gpio[gpio].setInputValue(level === 1);
 
 // UART0: a line is stamped with the time of its first byte.

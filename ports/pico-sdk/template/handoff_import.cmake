@@ -42,13 +42,17 @@ set(HANDOFF_FETCH_FROM_GIT_TAG "${HANDOFF_FETCH_FROM_GIT_TAG}" CACHE STRING
     "The branch, tag or commit of handoff to fetch (empty: the default branch)")
 
 if(NOT HANDOFF_PATH)
-  set(_hf_sdk "${PICO_SDK_PATH}")
-  if(NOT _hf_sdk AND DEFINED ENV{PICO_SDK_PATH})
-    set(_hf_sdk "$ENV{PICO_SDK_PATH}")
-  endif()
-  if(_hf_sdk AND EXISTS "${_hf_sdk}/../handoff/ports/pico-sdk/handoff_pico.cmake")
-    get_filename_component(HANDOFF_PATH "${_hf_sdk}/../handoff" REALPATH)
-    message(STATUS "Using handoff next to the Pico SDK ('${HANDOFF_PATH}')")
+  # Next to the SDK as given (the environment's path may be a link) or as resolved.
+  foreach(_hf_sdk IN ITEMS "$ENV{PICO_SDK_PATH}" "${PICO_SDK_PATH}")
+    if(NOT HANDOFF_PATH AND _hf_sdk)
+      get_filename_component(_hf_sibling "${_hf_sdk}/../handoff" ABSOLUTE) # ".." taken lexically
+      if(EXISTS "${_hf_sibling}/ports/pico-sdk/handoff_pico.cmake")
+        set(HANDOFF_PATH "${_hf_sibling}")
+        message(STATUS "Using handoff next to the Pico SDK ('${HANDOFF_PATH}')")
+      endif()
+    endif()
+  endforeach()
+  if(HANDOFF_PATH)
   elseif(HANDOFF_FETCH_FROM_GIT)
     if(NOT HANDOFF_FETCH_FROM_GIT_URL)
       message(FATAL_ERROR "handoff_import.cmake: HANDOFF_FETCH_FROM_GIT is on but "
