@@ -239,7 +239,8 @@ bool hf_gpio_output(hf_pin_t pin, int level) {
     return true;
 }
 
-/** @isr_ok (the LED of a W board: recorded, applied by the loop; see above) */
+/** @isr_ok (the LED of a W board: recorded, given to the CYW43 by the SDK's background context; see
+ * above) */
 void hf_gpio_write(hf_pin_t pin, int level) {
     if (pin == HF_PIN_LED) {
         led_write(level);
