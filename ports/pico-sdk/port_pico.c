@@ -120,14 +120,22 @@ static uint32_t g_claimed;
 
 static atomic_uint g_led_want; /* the LED's level as last written */
 #if HF_PICO_CYW43_LED
-static bool g_cyw43_up;
+static bool g_cyw43_up;            /* cyw43_arch_init() succeeded */
+static atomic_uint g_cyw43_failed; /* the chip did not answer since (the driver starts it at
+                                      its first use; set by the worker, read anywhere) */
+static bool g_cyw43_failed_told;   /* the loop has said so (loop only) */
 
-/* In the SDK's background context, with its lock held: give the CYW43 the recorded level. */
+/* In the SDK's background context, with its lock held: give the CYW43 the recorded level. A
+ * chip that does not answer is not asked again: each attempt to start it costs the driver's
+ * time-outs, in an interrupt. */
 static void led_worker_fn(async_context_t *context, async_when_pending_worker_t *worker) {
     (void)context;
     (void)worker;
     unsigned want = atomic_load_explicit(&g_led_want, memory_order_acquire);
-    cyw43_gpio_set(&cyw43_state, CYW43_WL_GPIO_LED_PIN, want != 0u);
+    if (cyw43_gpio_set(&cyw43_state, CYW43_WL_GPIO_LED_PIN, want != 0u) != 0) {
+        atomic_store_explicit(&g_cyw43_failed, 1u, memory_order_release);
+        hf_port_wake(); /* the loop says so */
+    }
 }
 
 static async_when_pending_worker_t g_led_worker = {.do_work = led_worker_fn};
@@ -135,7 +143,7 @@ static async_when_pending_worker_t g_led_worker = {.do_work = led_worker_fn};
 
 bool hf_pico_cyw43_up(void) {
 #if HF_PICO_CYW43_LED
-    return g_cyw43_up;
+    return g_cyw43_up && atomic_load_explicit(&g_cyw43_failed, memory_order_acquire) == 0u;
 #else
     return false;
 #endif
@@ -148,7 +156,7 @@ static bool pin_ok(hf_pin_t pin) {
 static void led_write(int level) {
     atomic_store_explicit(&g_led_want, level != 0, memory_order_release);
 #if HF_PICO_CYW43_LED
-    if (g_cyw43_up) {
+    if (hf_pico_cyw43_up()) {
         async_context_set_work_pending(cyw43_arch_async_context(), &g_led_worker);
     }
 #else
@@ -352,6 +360,13 @@ static bool out_drain(void);
 #define HF_PICO_DRAIN_US 1000u
 
 void hf_port_sleep(hf_ticks_us_t deadline, bool has_deadline) {
+#if HF_PICO_CYW43_LED
+    if (g_cyw43_up && !hf_pico_cyw43_up() && !g_cyw43_failed_told) {
+        g_cyw43_failed_told = true;
+        static const char msg[] = "CYW43 not answering: no Wi-Fi, no LED";
+        hf_port_log_line(msg, sizeof msg - 1u);
+    }
+#endif
     bool armed = false;
     while (atomic_load_explicit(&g_wake, memory_order_seq_cst) == 0u) {
         int32_t left = INT32_MAX;
