@@ -7,7 +7,8 @@
 //     the image is loaded into flash at 0x10000000 and started there. Such an image starts after
 //     the boot ROM, the flash's second stage and the SDK's run-time set-up (about 1.4 ms of
 //     emulated time), where the host board starts at 0: its 0 is taken to be the start of its
-//     first printed line (every example prints one as it starts). Input events are timed from
+//     first printed line, so this mode is for programs that print as they start (all the
+//     examples but blink, polling and async-button). Input events are timed from
 //     there, every reported time is counted from there, and a pin's level before it is its
 //     level at 0.
 //
