@@ -27,8 +27,10 @@
 #include "handoff/print.h"
 #include "port_pico.h"
 
-#if !defined(WIFI_SSID) || !defined(WIFI_PASSWORD) || !defined(NOTIFY_URL) || !defined(NOTIFY_DEVICE)
-#error "handoff_pico_notify: define WIFI_SSID, WIFI_PASSWORD, NOTIFY_URL and NOTIFY_DEVICE (strings) for the program"
+#if !defined(WIFI_SSID) || !defined(WIFI_PASSWORD) || !defined(NOTIFY_URL) ||                      \
+    !defined(NOTIFY_DEVICE)
+#error                                                                                             \
+    "handoff_pico_notify: define WIFI_SSID, WIFI_PASSWORD, NOTIFY_URL and NOTIFY_DEVICE (strings) for the program"
 #endif
 
 #define JOIN_RETRY_MS 10000u
