@@ -47,8 +47,8 @@ foreach(pair "m33;mps2-an505" "m0plus;microbit")
 endforeach()
 set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY TEST_INCLUDE_FILES ${hf_target_tests})
 
-# The bare-metal RP2040 images (ports/rp2040) and the virtual Pico: each shipped scenario of
-# press-to-alert and alert-cancel run in the rp2040js emulator (tests/e2e), label "e2e".
+# The bare-metal RP2040 images (ports/rp2040) and the virtual Pico: every shipped scenario of
+# every example the board builds runs in the rp2040js emulator (tests/e2e), label "e2e".
 set(hf_rp ${CMAKE_BINARY_DIR}/rp2040)
 ExternalProject_Add(rp2040
   SOURCE_DIR ${CMAKE_SOURCE_DIR}/ports/cortexm
@@ -62,13 +62,17 @@ ExternalProject_Add(rp2040
 find_program(HF_NODE node)
 set(hf_e2e ${CMAKE_SOURCE_DIR}/tests/e2e)
 if(NOT HF_NODE OR NOT EXISTS ${hf_e2e}/node_modules/rp2040js/package.json)
-  message(WARNING "The virtual Pico tests (ctest -L e2e) are not registered: they need Node.js "
+  message(WARNING "The virtual Pico tests (ctest -L e2e) cannot run: they need Node.js "
                   "and tests/e2e/node_modules (tools/bootstrap installs both: npm ci).")
+  add_test(NAME e2e.tools-missing COMMAND ${CMAKE_COMMAND} -E false)
+  set_tests_properties(e2e.tools-missing PROPERTIES LABELS e2e)
 else()
-  foreach(pair "07-press-to-alert;press-to-alert" "08-alert-cancel;alert-cancel")
-    list(GET pair 0 dir)
-    list(GET pair 1 prog)
-    file(GLOB scenarios ${CMAKE_SOURCE_DIR}/examples/${dir}/scenarios/*.scn)
+  include(${CMAKE_SOURCE_DIR}/cmake/examples.cmake)
+  hf_board_examples()
+  foreach(prog IN LISTS HF_BOARD_EXAMPLES)
+    list(GET HF_EXAMPLE_SOURCES_${prog} 0 src)
+    get_filename_component(dir ${src} DIRECTORY)
+    file(GLOB scenarios ${dir}/scenarios/*.scn)
     foreach(scn IN LISTS scenarios)
       get_filename_component(stem ${scn} NAME_WE)
       add_test(NAME e2e.${prog}.${stem}
@@ -77,6 +81,11 @@ else()
       set_tests_properties(e2e.${prog}.${stem} PROPERTIES LABELS e2e TIMEOUT 600)
     endforeach()
   endforeach()
+  # The edge/level race swept over the bounce spacing, press and release, against the host.
+  add_test(NAME e2e.press-to-alert.bounce-sweep
+           COMMAND ${Python3_EXECUTABLE} ${hf_e2e}/sweep.py ${HF_NODE} ${hf_e2e}/harness.mjs
+                   ${hf_rp}/press-to-alert.bin $<TARGET_FILE:press-to-alert>)
+  set_tests_properties(e2e.press-to-alert.bounce-sweep PROPERTIES LABELS e2e TIMEOUT 600)
 endif()
 
 # The footprint report: text/data/bss per module, sizeof of the public objects, the RAM of

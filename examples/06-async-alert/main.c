@@ -23,7 +23,11 @@ static hf_output_t alert;
 static hf_task_t idle_task, watcher_task;
 static int idle_start_level;
 
-static const uint16_t flash[] = {100, 100}; /* on 100 ms, off 100 ms; played 3 times */
+/* Three 100 ms flashes, 600 ms. The press must show at once and each flash stand apart: from an
+ * LED that is off the alert starts on; from one that is on (the idle blink's on-time) it starts
+ * off, in the opposite phase, else its first flash would only prolong that on-time. */
+static const uint16_t flash[] = {100, 100};               /* on 100, off 100; three times */
+static const uint16_t flash_from_on[] = {0, 100, 100, 0}; /* off 100, on 100; three times */
 
 static int idle_blink(hf_task_t *self) {
     HF_TASK_BEGIN(self);
@@ -42,8 +46,9 @@ static int event_watcher(hf_task_t *self) {
     for (;;) {
         HF_AWAIT_FLAG(&button_event);
         hf_print("Event detected: starting alert");
+        bool was_on = hf_gpio_read(HF_PIN_LED) != 0;
         hf_task_cancel(&idle_task);
-        hf_output_play(&alert, flash, 2, 3);
+        hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
         HF_AWAIT_TASK(&alert.task);
         idle_start_level = 0;
         hf_task_start(&idle_task, idle_blink, "idle_blink");

@@ -44,7 +44,11 @@ static void post(hf_notify_kind_t kind) {
 #define post(kind) ((void)0)
 #endif
 
-static const uint16_t flash[] = {100, 100}; /* on 100 ms, off 100 ms, three times: 600 ms */
+/* Three 100 ms flashes, 600 ms. The press must show at once and each flash stand apart: from an
+ * LED that is off the alert starts on; from one that is on (the idle blink's on-time) it starts
+ * off, in the opposite phase, else its first flash would only prolong that on-time. */
+static const uint16_t flash[] = {100, 100};               /* on 100, off 100; three times */
+static const uint16_t flash_from_on[] = {0, 100, 100, 0}; /* off 100, on 100; three times */
 
 /* The host simulator's screen shows this; boards without a display ignore it. */
 static void show_state(void) {
@@ -65,8 +69,9 @@ static int idle_blink(hf_task_t *self) {
 }
 
 static void start_alert(void) {
+    bool was_on = hf_gpio_read(HF_PIN_LED) != 0;
     hf_task_cancel(&idle_task); /* its FINALLY turns the LED off */
-    hf_output_play(&alert, flash, 2, 3);
+    hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
 }
 
 /* Chains the alerts that were waiting, back to back, then resumes the idle blink. */

@@ -22,7 +22,12 @@ static hf_output_t blinker;
 static hf_task_t idle_task, alert_task;
 static int idle_start_level = 1;
 
-static const uint16_t fast[] = {100, 100}; /* 25 times: 5000 ms */
+/* 25 flashes of 100 ms, 5000 ms. The press must show at once and each flash stand apart: from an
+ * LED that is off the alert starts on; from one that is on (the idle blink's on-time) it starts
+ * off, in the opposite phase, else its first flash would only prolong that on-time. */
+static const uint16_t fast[] = {100, 100};               /* on 100, off 100; 25 times */
+static const uint16_t fast_from_on[] = {0, 100, 100, 0}; /* off 100, on 100; 25 times */
+static bool from_on; /* the LED was on when the alert was asked for */
 
 static int idle_blink(hf_task_t *self) {
     HF_TASK_BEGIN(self);
@@ -39,12 +44,12 @@ static int idle_blink(hf_task_t *self) {
 static int alert5s(hf_task_t *self) {
     HF_TASK_BEGIN(self);
     hf_print("Alert started");
-    hf_output_play(&blinker, fast, 2, 25);
+    hf_output_play(&blinker, from_on ? fast_from_on : fast, from_on ? 4 : 2, 25);
     HF_AWAIT_TASK(&blinker.task);
     hf_print("Alert finished");
-    HF_FINALLY; /* on completion and on cancel */
+    idle_start_level = 0; /* LED off, next toggle IDLE_MS later */
+    HF_FINALLY;           /* on completion and on cancel (which chose idle_start_level) */
     hf_output_cancel(&blinker);
-    idle_start_level = 0;
     hf_task_start(&idle_task, idle_blink, "idle_blink");
     HF_TASK_END();
 }
@@ -57,8 +62,11 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     }
     if (!hf_task_done(&alert_task)) {
         hf_print("Alert cancelled");
+        /* The cancel shows at once too: the idle blink resumes with the LED the other way. */
+        idle_start_level = !hf_gpio_read(HF_PIN_LED);
         hf_task_cancel(&alert_task);
     } else {
+        from_on = hf_gpio_read(HF_PIN_LED) != 0;
         hf_task_cancel(&idle_task);
         hf_task_start(&alert_task, alert5s, "alert");
     }

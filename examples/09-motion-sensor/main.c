@@ -23,7 +23,11 @@ static bool detected; /* between "Motion detected" and "Motion cleared" */
 static hf_ticks_us_t holdoff_end;
 static unsigned retriggers;
 
-static const uint16_t flash[] = {100, 100};
+/* Three 100 ms flashes, 600 ms. The press must show at once and each flash stand apart: from an
+ * LED that is off the alert starts on; from one that is on (the idle blink's on-time) it starts
+ * off, in the opposite phase, else its first flash would only prolong that on-time. */
+static const uint16_t flash[] = {100, 100};               /* on 100, off 100; three times */
+static const uint16_t flash_from_on[] = {0, 100, 100, 0}; /* off 100, on 100; three times */
 
 /* Prints "Motion cleared" once the line is low and the hold-off is over. */
 static int clear_watch(hf_task_t *self) {
@@ -50,7 +54,8 @@ static void on_sensor(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     retriggers = 0;
     holdoff_end = ev->t_us + HOLDOFF_MS * 1000u;
     hf_print("Motion detected");
-    hf_output_play(&alert, flash, 2, 3);
+    bool was_on = hf_gpio_read(HF_PIN_LED) != 0; /* a hold-off shorter than the alert */
+    hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
     hf_task_start(&clear_task, clear_watch, "clear_watch");
 }
 

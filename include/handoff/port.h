@@ -92,8 +92,9 @@ enum { HF_EDGE_FALL = 1, HF_EDGE_RISE = 2, HF_EDGE_BOTH = 3 };
  */
 typedef void (*hf_irq_fn_t)(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us);
 
-/** Configure @p pin as an input with @p pull. @return false for a pin the board lacks. Loop only.
- */
+/** Configure @p pin as an input with @p pull; returns once the input has settled (a pull has
+ * had the time to charge the line, up to a port-defined limit for a line held at the other
+ * level). @return false for a pin the board lacks. Loop only. */
 bool hf_gpio_input(hf_pin_t pin, hf_pull_t pull);
 
 /** Configure @p pin as an output driving @p level. @return false for a pin the board lacks. */

@@ -37,6 +37,13 @@
 #include "handoff/http.h"
 #include "handoff/notify.h"
 #include "handoff/print.h"
+#include "port_pico.h"
+
+#if !defined(WIFI_SSID) || !defined(WIFI_PASSWORD) || !defined(NOTIFY_URL) ||                      \
+    !defined(NOTIFY_DEVICE)
+#error                                                                                             \
+    "handoff_pico_notify: define WIFI_SSID, WIFI_PASSWORD, NOTIFY_URL and NOTIFY_DEVICE (strings) for the program"
+#endif
 
 #define JOIN_RETRY_MS 10000u
 
@@ -338,6 +345,10 @@ static void net_watch(hf_transport_t *base, unsigned want) {
 static const hf_transport_ops_t lwip_ops = {net_connect, net_send, net_recv, net_close, net_watch};
 
 bool hf_board_notify(hf_notify_cfg_t *cfg) {
+    if (!hf_pico_cyw43_up()) {
+        hf_log("Notify: no Wi-Fi (the CYW43 did not start)");
+        return false; /* the SDK's async context does not exist: nothing may touch lwIP */
+    }
     if (!W.on) {
         const char *why = NULL;
         if (!hf_http_url_parse(NOTIFY_URL, &W.url, &why)) {

@@ -1,18 +1,26 @@
 /* GPIO for the bare-metal RP2040: SIO for levels, PADS_BANK0 for pulls, IO_BANK0 for edge
  * interrupts (IO_IRQ_BANK0, shared by all pins). The hardware latches one bit per edge type
- * between two services of the interrupt: when both a falling and a rising edge of a pin are
- * latched, the line moved at least twice, and the present level tells which came last: the
- * handler makes two calls, the other level first, then the present one. If the line moved
- * more often than that, the first call repeats the level of the call before it, which port.h
- * defines as two edges merged by the hardware: the loop sees the glitch rather than none. The
- * pico-sdk port does the same. */
+ * until it is acknowledged, so edges between two services of the interrupt merge. The service
+ * reads the latched edges, acknowledges exactly those, and only then reads the levels: an edge
+ * after the acknowledge is latched for the next service, and an edge before it is in the level
+ * read after it, so the last level given to the handler is always the line's, and no edge can
+ * be acknowledged without being reflected (the pico-sdk port does the same; port.h, "Pins").
+ * For each pin, with E the latched edges and L the level read after the acknowledge:
+ *   - a fall and a rise: two calls, !L then L (the line moved at least twice; L came last);
+ *   - one edge whose level is L: one call, L;
+ *   - one edge whose level is not L: the line moved again after the edges were read: two
+ *     calls, the edge's level then L. That later edge may also still be latched: the next
+ *     service then repeats L, which port.h defines as two edges merged by the hardware.
+ * A call that repeats the level of the call before it is how merged edges reach the loop: the
+ * debouncer sees a glitch rather than none. */
 #include "cm_internal.h"
 #include "handoff/cortexm.h"
 #include "handoff/port.h"
 #include "rp2040.h"
 
-#define EDGE_LOW  (1u << 2)
-#define EDGE_HIGH (1u << 3)
+#define SETTLE_MAX_US 1000u /* hf_gpio_input(): the longest wait for a pull to charge the line */
+#define EDGE_LOW      (1u << 2)
+#define EDGE_HIGH     (1u << 3)
 
 static struct {
     hf_irq_fn_t fn[HF_PIN_GPIO_MAX + 1u];
@@ -41,6 +49,18 @@ bool hf_gpio_input(hf_pin_t pin, hf_pull_t pull) {
     RP_REG(SIO_GPIO_OE_CLR) = 1u << pin;
     RP_REG(PADS_GPIO(pin)) = pad;
     RP_REG(IO_GPIO_CTRL(pin)) = FUNC_SIO;
+    /* Settled: past the two-flop input synchroniser, and with a pull, at the pulled level or
+     * SETTLE_MAX_US later (a line held at the other level). The 50-80 kOhm pulls (RP2040
+     * datasheet) need some microseconds for the pin's and the wiring's capacitance. */
+    hf_ticks_us_t start = hf_port_now_us();
+    while (hf_port_now_us() - start < 1u) {
+    }
+    if (pull != HF_PULL_NONE) {
+        uint32_t want = pull == HF_PULL_UP ? 1u : 0u;
+        while (((RP_REG(SIO_GPIO_IN) >> pin) & 1u) != want &&
+               hf_port_now_us() - start < SETTLE_MAX_US) {
+        }
+    }
     return true;
 }
 
@@ -72,19 +92,28 @@ int hf_gpio_read(hf_pin_t pin) {
     return (int)((RP_REG(reg) >> g) & 1u);
 }
 
-/* IO_IRQ_BANK0: every pin with a latched edge, lowest first; the tick and the levels are read
- * once, first, so a later interrupt never carries an earlier time. Four status bits per pin,
- * eight pins per register; only the registers of pins with a handler are read, and empty
- * bytes (two pins) are skipped at once: the Cortex-M0+ has no count-trailing-zeros
- * instruction, and a bouncing switch makes this the hottest code of an application. */
+/* IO_IRQ_BANK0: every pin with a latched edge, lowest first. The tick is read once, first, so a
+ * later interrupt never carries an earlier time; the latched edges of every register with a
+ * handled pin are read and acknowledged, then the levels are read once (see the top of this
+ * file for why in that order). Four status bits per pin, eight pins per register; empty bytes
+ * (two pins) are skipped at once: the Cortex-M0+ has no count-trailing-zeros instruction, and a
+ * bouncing switch makes this the hottest code of an application. */
 static void bank0_isr(void) {
     hf_ticks_us_t now = hf_port_now_us();
+    uint32_t latched[4];
+    for (uint32_t r = 0; r < 4u; r++) {
+        uint32_t ints = 0u;
+        if ((G.banks & (1u << r)) != 0u) {
+            ints = RP_REG(IO_PROC0_INTS(r)) & 0xCCCCCCCCu; /* the edge bits of its 8 pins */
+            if (ints != 0u) {
+                RP_REG(IO_INTR(r)) = ints; /* acknowledge exactly what was read */
+            }
+        }
+        latched[r] = ints;
+    }
     uint32_t levels = RP_REG(SIO_GPIO_IN);
     for (uint32_t r = 0; r < 4u; r++) {
-        if ((G.banks & (1u << r)) == 0u) {
-            continue;
-        }
-        uint32_t ints = RP_REG(IO_PROC0_INTS(r));
+        uint32_t ints = latched[r];
         uint32_t pin = r * 8u;
         while (ints != 0u) {
             if ((ints & 0xFFu) == 0u) {
@@ -93,15 +122,15 @@ static void bank0_isr(void) {
                 continue;
             }
             uint32_t edges = ints & (EDGE_LOW | EDGE_HIGH);
-            if (edges != 0u) {
-                RP_REG(IO_INTR(r)) = edges << (4u * (pin % 8u)); /* acknowledge */
-                if (G.fn[pin] != NULL) {
-                    uint8_t level = (uint8_t)((levels >> pin) & 1u);
-                    if (edges == (EDGE_LOW | EDGE_HIGH)) {
-                        G.fn[pin](G.arg[pin], (hf_pin_t)pin, (uint8_t)!level, now);
-                    }
-                    G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
+            if (edges != 0u && G.fn[pin] != NULL) {
+                uint8_t level = (uint8_t)((levels >> pin) & 1u);
+                uint8_t first = edges == (EDGE_LOW | EDGE_HIGH) ? (uint8_t)!level
+                                : edges == EDGE_HIGH            ? 1u
+                                                                : 0u;
+                if (first != level) {
+                    G.fn[pin](G.arg[pin], (hf_pin_t)pin, first, now);
                 }
+                G.fn[pin](G.arg[pin], (hf_pin_t)pin, level, now);
             }
             ints >>= 4;
             pin++;

@@ -1,14 +1,20 @@
-// The virtual Pico: runs a bare-metal RP2040 image (ports/rp2040, a .bin for SRAM at 0x20000000)
-// in the rp2040js emulator, drives input pins at given times, and reports what the firmware
-// printed on UART0 and how its output pins moved, in emulated time.
+// The virtual Pico: runs an RP2040 image in the rp2040js emulator, drives input pins at given
+// times, and reports what the firmware printed on UART0 and how its output pins moved, in
+// emulated time. Two kinds of image:
+//   - IMAGE.bin: a bare-metal image for SRAM (ports/rp2040), started at 0x20000000;
+//   - IMAGE.uf2: a flash image (a Pico SDK build for the `pico` board), which needs the RP2040
+//     boot ROM: BOOTROM is the rp2040js repository's demo/bootrom.ts (not part of this project);
+//     the image is loaded into flash at 0x10000000 and started there. Such an image starts after
+//     the boot ROM, the flash's second stage and the SDK's run-time set-up (about 1.4 ms of
+//     emulated time), where the host board starts at 0: its 0 is taken to be the start of its
+//     first printed line, so this mode is for programs that print as they start (all the
+//     examples but blink, polling and async-button). Input events are timed from
+//     there, every reported time is counted from there, and a pin's level before it is its
+//     level at 0.
 //
 //   node harness.mjs IMAGE.bin INPUT.json
+//   node harness.mjs IMAGE.uf2 INPUT.json BOOTROM.ts
 //
-// INPUT.json: {"end_us": N, "events": [[t_us, gpio, level], ...] (sorted), "watch": [gpio...],
-//              "idle": [[gpio, level], ...]}
-// Prints one JSON object: {"lines": [[t_us, text], ...], "changes": {"gpio": [[t_us, level]]},
-//                          "instructions": N}
-// Exit status 2 on bad input, with a one-line reason.
 import { readFileSync } from 'node:fs';
 import { GPIOPinState, RP2040 } from 'rp2040js';
 
@@ -17,8 +23,10 @@ function fail(msg) {
   process.exit(2);
 }
 
-const [imagePath, inputPath] = process.argv.slice(2);
-if (!imagePath || !inputPath) fail('usage: node harness.mjs IMAGE.bin INPUT.json');
+const [imagePath, inputPath, bootromPath] = process.argv.slice(2);
+if (!imagePath || !inputPath) fail('usage: node harness.mjs IMAGE.bin|IMAGE.uf2 INPUT.json [BOOTROM.ts]');
+const isUf2 = imagePath.endsWith('.uf2');
+if (isUf2 && !bootromPath) fail(`${imagePath}: a UF2 image needs the boot ROM (BOOTROM.ts)`);
 let image, input;
 try {
   image = readFileSync(imagePath);
@@ -32,25 +40,69 @@ try {
 }
 
 const SRAM = 0x20000000;
+const FLASH = 0x10000000;
 const CYCLE_NS = 8; // 125 MHz, the clk_sys the firmware sets up
 const mcu = new RP2040();
-if (image.length > mcu.sram.length) fail(`${imagePath}: ${image.length} bytes do not fit in SRAM`);
-mcu.sram.set(image, 0);
-mcu.core.PC = SRAM; // where the bootrom enters a RAM image
+
+// The boot ROM as rp2040js's demo/bootrom.ts spells it: `new Uint32Array([0x..., ...])`.
+function loadBootrom(path) {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    fail(`${path}: ${e.message}`);
+  }
+  const body = /new Uint32Array\(\[([^\]]*)\]\)/.exec(text);
+  const words = body ? body[1].match(/0x[0-9a-fA-F]+/g) : null;
+  if (!words || words.length < 1024) fail(`${path}: no boot ROM words (expected rp2040js demo/bootrom.ts)`);
+  return new Uint32Array(words.map((w) => parseInt(w, 16)));
+}
+
+// UF2: 512-byte blocks, each with its flash address and up to 476 bytes of payload.
+function loadUf2(data) {
+  if (data.length === 0 || data.length % 512 !== 0) fail(`${imagePath}: not a UF2 file (size ${data.length})`);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let off = 0; off < data.length; off += 512) {
+    if (view.getUint32(off, true) !== 0x0a324655 || view.getUint32(off + 4, true) !== 0x9e5d5157 ||
+        view.getUint32(off + 508, true) !== 0x0ab16f30) {
+      fail(`${imagePath}: block ${off / 512}: bad UF2 magic`);
+    }
+    const addr = view.getUint32(off + 12, true);
+    const size = view.getUint32(off + 16, true);
+    if (size > 476 || addr < FLASH || addr + size > FLASH + mcu.flash.length) {
+      fail(`${imagePath}: block ${off / 512}: ${size} bytes at 0x${addr.toString(16)} are not in flash`);
+    }
+    mcu.flash.set(data.subarray(off + 32, off + 32 + size), addr - FLASH);
+  }
+}
+
+if (isUf2) {
+  mcu.loadBootrom(loadBootrom(bootromPath));
+  loadUf2(image);
+  mcu.core.PC = FLASH;
+} else {
+  if (image.length > mcu.sram.length) fail(`${imagePath}: ${image.length} bytes do not fit in SRAM`);
+  mcu.sram.set(image, 0);
+  mcu.core.PC = SRAM; // where the bootrom enters a RAM image
+}
 mcu.logger = { debug() {}, info() {}, warn() {}, error(tag, msg) { process.stderr.write(`rp2040js: ${tag}: ${msg}\n`); } };
 
 const clock = mcu.clock;
 const nowUs = () => clock.nanos / 1000;
 
-// Inputs idle at their given level from the start (buttons to GND with pull-ups read 1).
+// The emulator has no pull resistors. Inputs idle at their given level from the start; every
+// other pin reads 1, as the examples' inputs with pull-ups do (a button to GND, not pressed).
+for (let gpio = 0; gpio < 30; gpio++) mcu.gpio[gpio].setInputValue(true);
 for (const [gpio, level] of input.idle || []) mcu.gpio[gpio].setInputValue(level === 1);
 
 // UART0: a line is stamped with the time of its first byte.
 const lines = [];
 let line = '';
 let lineStart = 0;
+let originNs = isUf2 ? null : 0; // emulated time of the program's 0
 mcu.uart[0].onByte = (b) => {
-  if (line === '' ) lineStart = nowUs();
+  if (line === '') lineStart = nowUs();
+  if (originNs === null) originNs = lineStart * 1000;
   if (b === 10) {
     lines.push([Math.round(lineStart), line.replace(/\r$/, '')]);
     line = '';
@@ -78,16 +130,18 @@ for (const gpio of input.watch || []) {
   });
 }
 
-const endNs = input.end_us * 1000;
 const events = input.events;
 let next = 0;
 let instructions = 0;
-while (clock.nanos < endNs) {
-  while (next < events.length && events[next][0] * 1000 <= clock.nanos) {
+const origin = () => (originNs === null ? 0 : originNs);
+const endNs = () => input.end_us * 1000 + origin();
+while (clock.nanos < endNs()) {
+  while (originNs !== null && next < events.length && events[next][0] * 1000 + originNs <= clock.nanos) {
     const [, gpio, level] = events[next++];
     mcu.gpio[gpio].setInputValue(level === 1);
   }
-  const untilEvent = (next < events.length ? events[next][0] * 1000 : endNs) - clock.nanos;
+  const nextEventNs = originNs !== null && next < events.length ? events[next][0] * 1000 + originNs : endNs();
+  const untilEvent = nextEventNs - clock.nanos;
   if (mcu.core.waiting && (mcu.core.pendingInterrupts & mcu.core.enabledInterrupts) !== 0) {
     // An enabled interrupt is pending: on the chip that ends WFI even while PRIMASK masks it
     // (ARMv6-M: WFI wakes on any pending interrupt; it is taken once PRIMASK is cleared). The
@@ -107,4 +161,14 @@ while (clock.nanos < endNs) {
   }
 }
 if (line !== '') lines.push([Math.round(lineStart), line.replace(/\r$/, '')]);
+// Times from the program's 0; what a pin did before it, or within GLITCH_US after, counts as
+// its level at 0 (the set-up right after the first line, instant on the host).
+const originUs = origin() / 1000;
+for (const l of lines) l[0] = Math.round(l[0] - originUs);
+const startUs = originUs + (originUs > 0 ? GLITCH_US : 0);
+for (const gpio of Object.keys(changes)) {
+  const early = changes[gpio].filter(([t]) => t <= startUs);
+  const later = changes[gpio].filter(([t]) => t > startUs).map(([t, v]) => [Math.round(t - originUs), v]);
+  changes[gpio] = (early.length ? [[0, early[early.length - 1][1]]] : []).concat(later);
+}
 process.stdout.write(JSON.stringify({ lines, changes, instructions }) + '\n');

@@ -6,7 +6,11 @@ of emulated time) and every change of the pins the scenario names (level exact, 
 `#>rp2040 [ms] text` replaces the `#>` lines (the RP2 latches one edge of each kind between
 two services of the interrupt, so chatter faster than that never overflows the edge queue).
 
+An SDK-built image (IMAGE.uf2, for the `pico` board) runs with the RP2040 boot ROM that the
+rp2040js repository ships as demo/bootrom.ts, given as BOOTROM (not part of this project).
+
 usage: run_e2e.py NODE HARNESS IMAGE.bin SCENARIO
+       run_e2e.py NODE HARNESS IMAGE.uf2 SCENARIO BOOTROM.ts
 """
 import json
 import os
@@ -76,23 +80,30 @@ def split_line(text):
 
 
 def main():
-    if len(sys.argv) != 5:
-        fail(__doc__.strip().splitlines()[-1])
-    node, harness, image, scenario = sys.argv[1:]
+    if len(sys.argv) not in (5, 6):
+        fail("\n".join(__doc__.strip().splitlines()[-2:]))
+    node, harness, image, scenario = sys.argv[1:5]
+    bootrom = sys.argv[5:]
     events, end = inputs(scenario)
     want_lines, want_changes = expectations(scenario)
     own = rp2040_lines(scenario)
     want_lines = own or want_lines
     pins = {name: gpio_of(name, scenario) for name in want_changes}
-    inputs_used = sorted({e[1] for e in events})
-    job = {"end_us": end, "events": events, "watch": sorted(set(pins.values())),
-           "idle": [[g, 1] for g in inputs_used]}
+    # Each input idles at the level before its first edge (no pulls in the emulator: a button
+    # to GND with a pull-up idles at 1, a sensor that drives the line high when active at 0).
+    idle = {}
+    for _, gpio, level in events:
+        idle.setdefault(gpio, 1 - level)
+    # The host ends its run after what happens at `end` itself; here that comes a few
+    # microseconds later, so the run goes on for the tolerance more.
+    job = {"end_us": end + TOLERANCE_US, "events": events, "watch": sorted(set(pins.values())),
+           "idle": sorted([g, v] for g, v in idle.items())}
     with tempfile.TemporaryDirectory() as d:
         job_path = os.path.join(d, "job.json")
         with open(job_path, "w") as f:
             json.dump(job, f)
-        p = subprocess.run([node, harness, image, job_path], capture_output=True, text=True,
-                           timeout=600)
+        p = subprocess.run([node, harness, image, job_path] + bootrom, capture_output=True,
+                           text=True, timeout=600)
     if p.returncode != 0:
         sys.exit(f"harness exited {p.returncode}: {p.stderr.strip()}")
     got = json.loads(p.stdout)
