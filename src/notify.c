@@ -11,8 +11,7 @@ enum { PH_CONNECT = 0, PH_SEND, PH_RECV };
 
 /* attempt_step(): there may be more to read, but other tasks run first (a long or endless
  * reply must not hold up the loop). */
-#define STEP_MORE      0x100u
-#define READS_PER_STEP 8u
+#define STEP_MORE 0x100u
 
 _Static_assert(HF_CFG_NOTIFY_REQUEST_MAX <= UINT16_MAX, "request lengths are kept in 16 bits");
 
@@ -161,7 +160,7 @@ static unsigned attempt_step(hf_notify_t *n) {
         } else {
             char buf[128];
             size_t used;
-            if (reads++ == READS_PER_STEP) {
+            if (reads++ == HF_CFG_NOTIFY_READS_PER_STEP) {
                 return STEP_MORE;
             }
             r = t->ops->recv(t, buf, sizeof buf);

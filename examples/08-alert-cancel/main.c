@@ -45,7 +45,9 @@ static int alert5s(hf_task_t *self) {
     HF_FINALLY; /* on completion and on cancel */
     hf_output_cancel(&blinker);
     idle_start_level = 0;
-    hf_task_start(&idle_task, idle_blink, "idle_blink");
+    if (!hf_task_start(&idle_task, idle_blink, "idle_blink")) {
+        hf_log("idle_blink: not started (no task slot free)");
+    }
     HF_TASK_END();
 }
 
@@ -60,7 +62,9 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
         hf_task_cancel(&alert_task);
     } else {
         hf_task_cancel(&idle_task);
-        hf_task_start(&alert_task, alert5s, "alert");
+        if (!hf_task_start(&alert_task, alert5s, "alert")) {
+            hf_log("alert: not started (no task slot free)");
+        }
     }
 }
 
@@ -75,8 +79,10 @@ int main(int argc, char **argv) {
     hf_board_label(BUTTON, "button");
     hf_board_label(BUZZER, "buzzer");
     hf_print("Alert-cancel ready");
-    hf_task_start(&idle_task, idle_blink, "idle_blink");
-    hf_input_start(&input, &edges, buttons, 1, on_button, NULL);
+    if (!hf_task_start(&idle_task, idle_blink, "idle_blink") ||
+        !hf_input_start(&input, &edges, buttons, 1, on_button, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

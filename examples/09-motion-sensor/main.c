@@ -51,7 +51,9 @@ static void on_sensor(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     holdoff_end = ev->t_us + HOLDOFF_MS * 1000u;
     hf_print("Motion detected");
     hf_output_play(&alert, flash, 2, 3);
-    hf_task_start(&clear_task, clear_watch, "clear_watch");
+    if (!hf_task_start(&clear_task, clear_watch, "clear_watch")) {
+        hf_log("clear_watch: not started (no task slot free)");
+    }
 }
 
 int main(int argc, char **argv) {
@@ -65,7 +67,9 @@ int main(int argc, char **argv) {
     hf_output_init(&alert, HF_PIN_LED, HF_PIN_NONE);
     hf_board_label(SENSOR, "PIR sensor");
     hf_print("Motion sensor ready");
-    hf_input_start(&input, &edges, sensors, 1, on_sensor, NULL);
+    if (!hf_input_start(&input, &edges, sensors, 1, on_sensor, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

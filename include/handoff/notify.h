@@ -99,8 +99,8 @@ typedef enum {
 /** Longest time-out (ms): half the microsecond tick's period. */
 #define HF_NOTIFY_TIMEOUT_MAX_MS 2147483u
 
-/** Longest device name (bytes). */
-#define HF_NOTIFY_DEVICE_MAX 32u
+/** Longest device name (bytes): HF_CFG_NOTIFY_DEVICE_MAX. */
+#define HF_NOTIFY_DEVICE_MAX HF_CFG_NOTIFY_DEVICE_MAX
 
 /** Where and how to deliver. The strings must outlive the notifier; host and path are printable
  * ASCII without spaces (they go into the request's header). */

@@ -122,10 +122,18 @@ void hf_port_critical_exit(hf_irq_state_t state) {
     }
 }
 
+/* Non-zero while the interrupt handler runs on this thread (hf_port_in_isr). */
+static _Thread_local volatile sig_atomic_t in_irq;
+
+bool hf_port_in_isr(void) {
+    return in_irq != 0;
+}
+
 /* The pin interrupt "vector": runs as a signal handler, like an ISR. */
 static void irq_handler(int sig) {
     (void)sig;
     int saved_errno = errno;
+    in_irq++;
     uint32_t tail = atomic_load_explicit(&S.latch_tail, memory_order_relaxed);
     while (tail != atomic_load_explicit(&S.latch_head, memory_order_acquire)) {
         latch_t l = S.latch[tail % LATCH_CAP];
@@ -136,6 +144,7 @@ static void irq_handler(int sig) {
             p->fn(p->arg, l.pin, l.level, l.t_us);
         }
     }
+    in_irq--;
     errno = saved_errno;
 }
 
@@ -536,6 +545,24 @@ void hf_port_log_line(const char *line, size_t len) {
 
 void hf_sim_capture(void (*fn)(const char *line, size_t len, bool is_log)) {
     S.capture = fn;
+}
+
+/* ---- misuse --------------------------------------------------------------------------------- */
+
+static void (*on_fault)(const char *file, int line);
+
+void hf_sim_on_fault(void (*fn)(const char *file, int line)) {
+    on_fault = fn;
+}
+
+void hf_port_fault(const char *file, int line) {
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: precondition failed\n", file, line);
+    if (on_fault != NULL) {
+        in_irq = 0; /* a test leaving an interrupt handler with longjmp() */
+        on_fault(file, line);
+    }
+    abort();
 }
 
 /* ---- reset ---------------------------------------------------------------------------------- */
