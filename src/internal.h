@@ -9,7 +9,8 @@
 
 /* ---- the ready set (isr.c): posts mark nodes, the loop takes them ---------------------------- */
 
-/* Mark node @p n ready (once until the loop takes it) and wake the loop. @isr_ok */
+/* Mark node @p n ready (once until the loop takes it) and wake the loop; a node already marked
+ * is left as it is, and its poster wakes the loop. @isr_ok */
 void hf__ready_mark(hf__node_t *n);
 
 /* After a post has published its data: mark the task whose node the object's waiter field @p w

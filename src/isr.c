@@ -56,24 +56,32 @@ static struct { hf__node_t *_Atomic head; /* the last node marked, NULL when non
 #define END (&hf__ready_end)
 
 void hf__ready_mark(hf__node_t *n) {
+    /* A node already marked needs no wake-up either: the poster that marked it wakes the loop
+     * once it has linked it, and the loop has not yet unmarked it, so the task is still to run
+     * and will see this post's data. */
 #if HF_CFG_ATOMIC_RMW
     hf__node_t *expect = NULL;
-    if (atomic_compare_exchange_strong_explicit(&n->next, &expect, END, memory_order_seq_cst,
-                                                memory_order_relaxed)) {
-        hf__node_t *old = atomic_load_explicit(&R.head, memory_order_relaxed);
-        do {
-            atomic_store_explicit(&n->next, old != NULL ? old : END, memory_order_relaxed);
-        } while (!atomic_compare_exchange_weak_explicit(&R.head, &old, n, memory_order_release,
-                                                        memory_order_relaxed));
+    if (!atomic_compare_exchange_strong_explicit(&n->next, &expect, END, memory_order_seq_cst,
+                                                 memory_order_relaxed)) {
+        return;
     }
+    hf__node_t *old = atomic_load_explicit(&R.head, memory_order_relaxed);
+    do {
+        atomic_store_explicit(&n->next, old != NULL ? old : END, memory_order_relaxed);
+    } while (!atomic_compare_exchange_weak_explicit(&R.head, &old, n, memory_order_release,
+                                                    memory_order_relaxed));
 #else
     hf_irq_state_t s = hf_port_critical_enter();
-    if (atomic_load_explicit(&n->next, memory_order_relaxed) == NULL) {
+    bool marked = atomic_load_explicit(&n->next, memory_order_relaxed) != NULL;
+    if (!marked) {
         hf__node_t *old = atomic_load_explicit(&R.head, memory_order_relaxed);
         atomic_store_explicit(&n->next, old != NULL ? old : END, memory_order_relaxed);
         atomic_store_explicit(&R.head, n, memory_order_relaxed);
     }
     hf_port_critical_exit(s);
+    if (marked) {
+        return;
+    }
 #endif
     hf_port_wake();
 }

@@ -455,7 +455,7 @@ int main(int argc, char **argv) {
     W.max_delay_ns = 10000u;
     uint32_t seed = 12345u, rounds = 20000u, events = 2000000u, timeout_ms = 200u;
     const char *producer = NULL;
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc; i += 2) { /* each option takes a value */
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(o, "--seed") == 0) {
             seed = parse_u32(o, v, 1u, UINT32_MAX);
@@ -476,7 +476,6 @@ int main(int argc, char **argv) {
             snprintf(msg, sizeof msg, "unknown option '%s'", o);
             usage(msg);
         }
-        i++;
     }
     if (strcmp(mode, "wake") == 0) {
         if (producer == NULL || (strcmp(producer, "thread") != 0 && strcmp(producer, "irq") != 0)) {

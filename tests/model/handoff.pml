@@ -22,8 +22,9 @@
  *                              the task's first look at the objects
  *   post, marked, polled       hf__post() + hf__ready_mark(), src/isr.c: after the data store a
  *                              seq_cst fence, load the waiter; mark its node (marked), or the
- *                              poll node when no task is registered (polled); a node already
- *                              marked stays marked once; then hf_port_wake()
+ *                              poll node when no task is registered (polled), then
+ *                              hf_port_wake(); a node already marked is left as it is, without
+ *                              a wake-up (its poster woke the loop)
  *   wake_pending, sleeping,    ports/posix/port_posix.c, hf_port_wake(): store wake_pending = 1,
  *   pipe                       then read sleeping and write a byte into the wake pipe if the
  *                              loop sleeps; `pipe` is "the wake pipe is readable"
@@ -113,10 +114,17 @@ inline port_wake() {
 /* hf__post(): the waiter is loaded after the data was stored (fence), and its node is marked */
 inline post() {
     if
-    :: registered -> marked = 1
-    :: else -> polled = 1
-    fi;
-    port_wake()
+    :: registered ->
+        if
+        :: marked -> skip /* already marked: its poster woke the loop */
+        :: else -> marked = 1; port_wake()
+        fi
+    :: else ->
+        if
+        :: polled -> skip
+        :: else -> polled = 1; port_wake()
+        fi
+    fi
 }
 
 inline evq_push(v) {
