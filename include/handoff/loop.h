@@ -86,8 +86,12 @@ struct hf_task {
 /**
  * Start task @p t running @p fn from its beginning (asyncio.create_task). It first runs on the
  * loop's next round, after the tasks already ready.
+ * Loop only (HF_REQUIRE: not in an interrupt handler). Starting a task that is still running,
+ * or with no function, is misuse: HF_REQUIRE stops the program there (check.h); with
+ * HF_CFG_CHECKS 0 it returns false instead and the task is not restarted.
  * @param name shown in reports; must outlive the task (a string literal)
- * @return false if @p t is still running (not restarted) or HF_CFG_MAX_TASKS tasks are alive.
+ * @return false if HF_CFG_MAX_TASKS tasks are alive (nothing is started: the caller must
+ *         handle it), true otherwise.
  */
 bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name);
 
