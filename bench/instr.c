@@ -1,19 +1,24 @@
 /* Instruction counts, for callgrind: each --what runs COUNT operations of one kind, with any
  * clean-up between them done outside the function that is counted:
  *   flag      hf_flag_set()        counter  hf_counter_add()     evq  hf_evq_push()
- *   defer     hf_defer()           each with its wake-up (hf__signal, hf_port_wake), loop awake
+ *   defer     hf_defer()           each with its post (the ready set, hf_port_wake), loop awake
  *   dispatch  hf_loop_run_until(): one posted flag taken by the task awaiting it, which runs and
- *             awaits again, until the loop is idle (real clock)
+ *             awaits again, until the loop is idle; with --waiting N, N other tasks each await
+ *             their own flag that is never set. The clock is the host board's virtual clock (a
+ *             load, as a timer register read is on a chip; with --real-clock, clock_gettime(),
+ *             about 34 instructions a read, two reads per dispatch)
  *   uv        uv_async_send()      one fresh (not coalesced) send, libuv's loop awake
  *   spsc      bare_spsc_push()     a bare single-producer ring push, no wake-up
  * run.py runs `valgrind --tool=callgrind --toggle-collect=FUNCTION bench-instr --what W` at two
  * counts and divides the difference by the difference of the counts, which leaves out one-off
  * costs (first calls through the PLT, start-up).
  *
- * usage: bench-instr --what flag|counter|evq|defer|dispatch|uv|spsc|all [--count N] */
+ * usage: bench-instr --what flag|counter|evq|defer|dispatch|uv|spsc|all [--count N]
+ *                    [--waiting N] [--real-clock] */
 #define _GNU_SOURCE
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
@@ -69,8 +74,33 @@ static int waiter_fn(hf_task_t *self) {
     HF_TASK_END();
 }
 
+/* The tasks that wait on, each on its own flag, while the measured one is dispatched. */
+#define MAX_OTHERS 1000u
+static uint32_t n_others;
+static struct other {
+    hf_task_t task;
+    hf_flag_t never;
+} others[MAX_OTHERS];
+
+static int other_fn(hf_task_t *self) {
+    struct other *o = (struct other *)self;
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_FLAG(&o->never);
+    HF_TASK_END();
+}
+
 static void run_dispatch(uint64_t n) {
-    hf_task_start(&waiter, waiter_fn, "waiter");
+    for (uint32_t i = 0; i < n_others; i++) {
+        if (!hf_task_start(&others[i].task, other_fn, "other")) {
+            fprintf(stderr, "bench-instr: cannot start %u waiting tasks (HF_CFG_MAX_TASKS)\n",
+                    (unsigned)n_others);
+            exit(2);
+        }
+    }
+    if (!hf_task_start(&waiter, waiter_fn, "waiter")) {
+        fprintf(stderr, "bench-instr: cannot start the waiter\n");
+        exit(2);
+    }
     for (uint64_t i = 0; i < n; i++) {
         hf_flag_set(&flag);
         (void)hf_loop_run_until(hf_now_us());
@@ -131,7 +161,17 @@ static const struct {
 int main(int argc, char **argv) {
     const char *what = bench_opt_str(argc, argv, "--what", "all");
     uint64_t n = bench_opt(argc, argv, "--count", 1000);
-    hf_sim_reset(false, 0);
+    uint64_t waiting = bench_opt(argc, argv, "--waiting", 0);
+    if (waiting > MAX_OTHERS) {
+        fprintf(stderr, "bench-instr: --waiting takes 0 to %u\n", MAX_OTHERS);
+        return 2;
+    }
+    n_others = (uint32_t)waiting;
+    bool real_clock = false;
+    for (int i = 1; i < argc; i++) {
+        real_clock = real_clock || strcmp(argv[i], "--real-clock") == 0;
+    }
+    hf_sim_reset(!real_clock && strcmp(what, "dispatch") == 0, 0);
     hf_loop_init();
     bool found = false;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {

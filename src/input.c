@@ -10,9 +10,6 @@ enum {
     BTN_SETTLED = 1u << 3 /* inactive since settle_at or before (or since start): rule (b) */
 };
 
-/* The longest the input task sleeps with nothing timed pending (2^30 us, 17.9 min). */
-#define HF__INPUT_IDLE_US (1u << 30)
-
 static uint32_t ms_to_us(uint16_t ms) {
     return (uint32_t)ms * 1000u;
 }
@@ -134,9 +131,9 @@ static void input_service(hf_input_t *in) {
         }
     }
     bool resync = hf_evq_dropped_pending(in->q); /* edges were lost */
-    /* Nothing timed pending: still look again within HF__INPUT_IDLE_US, so that
+    /* Nothing timed pending: still look again within HF_CFG_INPUT_IDLE_US, so that
      * hf_button_advance() runs as often as it must. Every button deadline is closer. */
-    in->deadline = now + HF__INPUT_IDLE_US;
+    in->deadline = now + HF_CFG_INPUT_IDLE_US;
     for (unsigned i = 0; i < in->n; i++) {
         hf_button_t *b = in->buttons[i];
         unsigned k = 0;
@@ -160,7 +157,7 @@ static int input_task(hf_task_t *self) {
     HF_TASK_BEGIN(self);
     for (;;) {
         input_service(in);
-        HF_AWAIT_UNTIL_TICK_US(!hf_evq_empty(in->q), in->deadline);
+        HF_AWAIT_EVQ_TICK_US(in->q, in->deadline);
     }
     HF_TASK_END();
 }

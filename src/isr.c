@@ -1,11 +1,13 @@
-/* ISR-side primitives: flag, counter, edge queue, deferred call.
- * The HF_TEST_BROKEN_* macros build a queue with its publish or release order wrong, for
- * tests/hunt to prove that it catches such a queue; never defined in a real build. */
+/* ISR-side primitives: the ready set, flag, counter, edge queue, deferred call.
+ * The HF_TEST_BROKEN_* macros build a queue with its publish or release order wrong, or a post
+ * that marks its task before it publishes, for tests/hunt to prove that it catches such a fault;
+ * never defined in a real build. */
 #include "handoff/isr.h"
 
 #include <stddef.h>
 #include <string.h>
 
+#include "handoff/check.h"
 #include "internal.h"
 
 /* Read-modify-write helpers. With atomic RMW (Cortex-M3 and up, x86) they are single atomic
@@ -34,11 +36,112 @@ static void rmw_add(atomic_uint *v, uint32_t n) {
 #endif
 }
 
+/* ---- the ready set -------------------------------------------------------------------------- */
+/* A lock-free stack of marked nodes (R. Treiber's, push only, taken whole). A node's `next` is
+ * NULL while it is unmarked; marking it claims it with a compare-and-swap from NULL, so a node
+ * is in the stack at most once, and only the poster that claimed it links it. The loop takes
+ * the whole stack with one exchange (no pop, hence no ABA), reverses it in place into the order
+ * of marking while the nodes are still marked (no poster touches a marked node), and
+ * (loop.c, take_marked) unmarks each node just before it acts on it: a post that lands after the
+ * unmark marks it again, so the task runs once more, never zero times. The end of the stack is END,
+ * never NULL, so that a linked node stays marked. Without atomic read-modify-write the claim and
+ * the push run in the critical section. */
+
+hf__node_t hf__ready_defer, hf__ready_poll;
+
+hf__node_t hf__ready_end; /* its address ends the stack */
+
+static struct { hf__node_t *_Atomic head; /* the last node marked, NULL when none */ } R;
+
+#define END (&hf__ready_end)
+
+void hf__ready_mark(hf__node_t *n) {
+    /* A node already marked needs no wake-up either: the poster that marked it wakes the loop
+     * once it has linked it, and the loop has not yet unmarked it, so the task is still to run
+     * and will see this post's data. */
+#if HF_CFG_ATOMIC_RMW
+    hf__node_t *expect = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&n->next, &expect, END, memory_order_seq_cst,
+                                                 memory_order_relaxed)) {
+        return;
+    }
+    hf__node_t *old = atomic_load_explicit(&R.head, memory_order_relaxed);
+    do {
+        atomic_store_explicit(&n->next, old != NULL ? old : END, memory_order_relaxed);
+    } while (!atomic_compare_exchange_weak_explicit(&R.head, &old, n, memory_order_release,
+                                                    memory_order_relaxed));
+#else
+    hf_irq_state_t s = hf_port_critical_enter();
+    bool marked = atomic_load_explicit(&n->next, memory_order_relaxed) != NULL;
+    if (!marked) {
+        hf__node_t *old = atomic_load_explicit(&R.head, memory_order_relaxed);
+        atomic_store_explicit(&n->next, old != NULL ? old : END, memory_order_relaxed);
+        atomic_store_explicit(&R.head, n, memory_order_relaxed);
+    }
+    hf_port_critical_exit(s);
+    if (marked) {
+        return;
+    }
+#endif
+    hf_port_wake();
+}
+
+void hf__post(hf__node_t *_Atomic *w) {
+    /* The data store before this fence, the waiter load after it: with the fence after the
+     * registration store in hf__park_on(), either this post sees the waiter or the waiter's
+     * check sees the data (Dekker). */
+    atomic_thread_fence(memory_order_seq_cst);
+    hf__node_t *n = atomic_load_explicit(w, memory_order_relaxed);
+    hf__ready_mark(n != NULL ? n : &hf__ready_poll);
+}
+
+bool hf__ready_pending(void) {
+    return atomic_load_explicit(&R.head, memory_order_seq_cst) != NULL;
+}
+
+static hf__node_t *take_all(void) {
+#if HF_CFG_ATOMIC_RMW
+    return atomic_exchange_explicit(&R.head, NULL, memory_order_acquire);
+#else
+    hf_irq_state_t s = hf_port_critical_enter();
+    hf__node_t *n = atomic_load_explicit(&R.head, memory_order_relaxed);
+    atomic_store_explicit(&R.head, NULL, memory_order_relaxed);
+    hf_port_critical_exit(s);
+    return n;
+#endif
+}
+
+hf__node_t *hf__ready_take(void) {
+    hf__node_t *n = take_all();
+    hf__node_t *fifo = END; /* reverse: the first marked first */
+    while (n != NULL && n != END) {
+        hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
+        atomic_store_explicit(&n->next, fifo, memory_order_relaxed);
+        fifo = n;
+        n = next;
+    }
+    return fifo;
+}
+
+void hf__ready_reset(void) {
+    hf__node_t *n = take_all();
+    while (n != NULL && n != END) {
+        hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
+        atomic_store_explicit(&n->next, NULL, memory_order_relaxed);
+        n = next;
+    }
+}
+
 /* ---- flag ----------------------------------------------------------------------------------- */
 
 void hf_flag_set(hf_flag_t *f) {
+#ifdef HF_TEST_BROKEN_MARK_EARLY /* broken: the task is marked before the flag is set */
+    hf__post(&f->waiter);
     atomic_store_explicit(&f->set, 1u, memory_order_release);
-    hf__signal();
+#else
+    atomic_store_explicit(&f->set, 1u, memory_order_release);
+    hf__post(&f->waiter);
+#endif
 }
 
 bool hf_flag_take(hf_flag_t *f) {
@@ -53,7 +156,7 @@ bool hf_flag_take(hf_flag_t *f) {
 
 void hf_counter_add(hf_counter_t *c, uint32_t n) {
     rmw_add(&c->count, n);
-    hf__signal();
+    hf__post(&c->waiter);
 }
 
 uint32_t hf_counter_take(hf_counter_t *c) {
@@ -69,7 +172,7 @@ uint32_t hf_counter_take(hf_counter_t *c) {
 bool hf_evq_init(hf_evq_t *q, hf_edge_t *slots, uint32_t capacity) {
     bool ok = capacity >= 2u && (capacity & (capacity - 1u)) == 0u && slots != NULL;
     /* before any interrupt uses it: a plain initialisation */
-    *q = (hf_evq_t){ok ? slots : NULL, ok ? capacity - 1u : 0u, 0, 0, 0, 0};
+    *q = (hf_evq_t){ok ? slots : NULL, ok ? capacity - 1u : 0u, 0, 0, 0, 0, NULL};
     return ok;
 }
 
@@ -81,7 +184,7 @@ bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level) {
         atomic_store_explicit(&q->dropped,
                               atomic_load_explicit(&q->dropped, memory_order_relaxed) + 1u,
                               memory_order_release);
-        hf__signal();
+        hf__post(&q->waiter);
         return false;
     }
     hf_edge_t *e = &q->buf[head & q->mask];
@@ -95,11 +198,12 @@ bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level) {
 #ifndef HF_TEST_BROKEN_EVQ_PUBLISH
     atomic_store_explicit(&q->head, head + 1u, memory_order_release);
 #endif
-    hf__signal();
+    hf__post(&q->waiter);
     return true;
 }
 
 bool hf_evq_pop(hf_evq_t *q, hf_edge_t *out) {
+    HF_REQUIRE_LOOP();
     uint32_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
     uint32_t head = atomic_load_explicit(&q->head, memory_order_acquire);
     if (head == tail) {
@@ -134,9 +238,6 @@ void hf_evq_isr(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us) {
  * A producer preempted between its claim and its publish only delays the slots behind it; its
  * own publish wakes the loop again, so nothing is lost. Without RMW the claim runs inside the
  * critical section. */
-
-_Static_assert(HF_CFG_DEFER_CAP >= 2u && (HF_CFG_DEFER_CAP & (HF_CFG_DEFER_CAP - 1u)) == 0u,
-               "HF_CFG_DEFER_CAP must be a power of two, at least 2");
 
 typedef struct {
     atomic_uint seq; /* stored minus the slot's index, so that all-zero .bss is the empty queue */
@@ -202,7 +303,7 @@ bool hf_defer(hf_defer_fn_t fn, void *arg) {
     uint32_t pos;
     if (fn == NULL || !defer_claim(&pos)) {
         rmw_add(&D.failures, 1u);
-        hf__signal();
+        hf__ready_mark(&hf__ready_poll);
         return false;
     }
     defer_slot_t *s = &D.slot[pos & DEFER_MASK];
@@ -214,7 +315,7 @@ bool hf_defer(hf_defer_fn_t fn, void *arg) {
 #ifndef HF_TEST_BROKEN_DEFER_PUBLISH
     slot_publish(pos, pos + 1u);
 #endif
-    hf__signal();
+    hf__ready_mark(&hf__ready_defer);
     return true;
 }
 

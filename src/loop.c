@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "handoff/check.h"
 #include "handoff/isr.h"
 #include "handoff/port.h"
 #include "handoff/print.h"
@@ -13,8 +14,10 @@
 /*
  * Every live task is in exactly one place besides, possibly, the timer heap:
  *   READY    in the ready FIFO (L.ready)
- *   WAITING  in the wait list; polled again after a signal from an ISR-side object or after
- *            any task made progress
+ *   WAITING  in the wait list (HF_AWAIT_UNTIL); polled again after any post or after any task
+ *            made progress
+ *   PARKED   awaiting one ISR-side object, in no list: the object's post marks the task's node
+ *            in the ready set (isr.c), and the loop moves exactly the marked tasks to READY
  *   SLEEPING only in the heap
  *   RUNNING  its step is executing
  * A task is in the timer heap exactly while it sleeps or a timed await of its is under way: the
@@ -36,11 +39,7 @@ static struct {
     uint32_t live;
     uint32_t timer_seq;
     hf_task_t *current;
-    /* Set by ISR-side producers (hf__signal), cleared by the loop before it re-polls waiters.
-     * A plain store on both sides: a producer's data is written before its store of 1, and the
-     * loop clears the flag before it looks at the data, so a post is either seen by this poll
-     * or leaves the flag set for the next one. */
-    atomic_uint signal;
+    bool deferred; /* deferred calls ran since the clock was read */
     atomic_uint stop;
     /* hf_now_ms() state: all zero at start, which makes the first reading now / 1000 */
     hf_ticks_us_t ms_last_us;
@@ -49,10 +48,8 @@ static struct {
     hf_task_t *heap[HF_CFG_MAX_TASKS + 1u]; /* 1-based: heap[1] is the earliest */
 } L;
 
-void hf__signal(void) {
-    atomic_store_explicit(&L.signal, 1u, memory_order_seq_cst);
-    hf_port_wake();
-}
+/* The library's layout options, by name (config.h): a program built with others does not link. */
+const char HF__CFG_SYMBOL = 1;
 
 /* ---- lists ---------------------------------------------------------------------------------- */
 
@@ -87,6 +84,7 @@ static void list_unlink(list_t *l, hf_task_t *t) {
     hf_task_t *prev = NULL;
     hf_task_t **link = &l->head;
     while (*link != t) {
+        HF_REQUIRE(*link != NULL); /* t is not on this list */
         prev = *link;
         link = &prev->next;
     }
@@ -168,6 +166,9 @@ static void heap_insert(hf_task_t *t) {
 /* ---- task API ------------------------------------------------------------------------------- */
 
 bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name) {
+    HF_REQUIRE_LOOP();
+    HF_REQUIRE(hf_task_done(t)); /* still running: cancel it, or await it, first */
+    HF_REQUIRE(fn != NULL);
     if (!hf_task_done(t) || fn == NULL || L.live >= HF_CFG_MAX_TASKS) {
         return false;
     }
@@ -182,7 +183,30 @@ bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name) {
     return true;
 }
 
+/* The task no longer awaits the object it registered with: the object forgets it (unless another
+ * task awaits it now), so that a post never marks a task that has moved on or ended. */
+static void park_off(hf_task_t *t) {
+    /* only the loop writes waiter fields: a load and a store suffice */
+    if (t->on != NULL && atomic_load_explicit(t->on, memory_order_relaxed) == &t->node) {
+        atomic_store_explicit(t->on, NULL, memory_order_relaxed);
+    }
+    t->on = NULL;
+}
+
+void hf__park_on(hf_task_t *t, hf__node_t *_Atomic *w) {
+    if (atomic_load_explicit(w, memory_order_relaxed) != &t->node) {
+        if (t->on != w) {
+            park_off(t);
+            t->on = w;
+        }
+        atomic_store_explicit(w, &t->node, memory_order_seq_cst);
+        /* the registration before the check of the object (Dekker with hf__post) */
+        atomic_thread_fence(memory_order_seq_cst);
+    }
+}
+
 static void task_finish(hf_task_t *t) {
+    park_off(t);
     heap_remove(t);
     t->state = HF__ST_IDLE;
     t->flags &= (uint8_t)~HF__F_CANCEL_REQ;
@@ -203,6 +227,7 @@ static void task_run_cleanup(hf_task_t *t) {
 }
 
 bool hf_task_cancel(hf_task_t *t) {
+    HF_REQUIRE_LOOP();
     if (t->state == HF__ST_RUNNING) {
         if (t != L.current) {
             return false; /* running an outer cleanup already */
@@ -218,7 +243,8 @@ bool hf_task_cancel(hf_task_t *t) {
         L.ready_n--;
     } else if (t->state == HF__ST_WAITING) {
         list_unlink(&L.wait, t);
-    } /* else sleeping: only in the heap */
+    } /* else sleeping or parked: only in the heap, if anywhere (a mark left in the ready set
+       * finds it idle, and is ignored) */
     task_run_cleanup(t);
     return true;
 }
@@ -272,6 +298,7 @@ hf_ticks_ms_t hf_now_ms(void) {
 void hf_loop_init(void) {
     memset(&L, 0, sizeof L);
     hf__defer_reset();
+    hf__ready_reset();
 }
 
 void hf_loop_stop(void) {
@@ -310,12 +337,14 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
         }
         return t1;
     }
-    if (r == HF__WAIT_IDLE) {
-        r = HF__WAIT;
+    if (r & HF__IDLE) {
+        r -= HF__IDLE;
     } else {
         L.progress = true;
     }
-    if (r == HF__YIELD) {
+    if (r == HF__PARK) {
+        t->state = HF__ST_PARKED;
+    } else if (r == HF__YIELD) {
         ready_push(t);
     } else if (r == HF__SLEEP) {
         t->state = HF__ST_SLEEPING;
@@ -345,18 +374,33 @@ static void expire_timers(hf_ticks_us_t now) {
     }
 }
 
-/* Take the signal: a load, and a store only when it was set. */
-static bool take_signal(void) {
-    if (atomic_load_explicit(&L.signal, memory_order_seq_cst) == 0u) {
-        return false;
+/* Take the ready set: the deferred calls run now, a parked task that was marked becomes ready,
+ * in the order of marking. Any post is also a reason to check the polled waiters again. */
+static void take_marked(void) {
+    hf__node_t *n = hf__ready_take();
+    while (n != &hf__ready_end) {
+        hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
+        atomic_store_explicit(&n->next, NULL, memory_order_seq_cst);
+        /* the unmark before the task's next look at its object (Dekker with hf__post) */
+        atomic_thread_fence(memory_order_seq_cst);
+        L.progress = true;
+        if (n == &hf__ready_defer) {
+            (void)hf__defer_run();
+            L.deferred = true;
+        } else if (n != &hf__ready_poll) {
+            hf_task_t *t = (hf_task_t *)(void *)((char *)n - offsetof(hf_task_t, node));
+            if (t->state == HF__ST_PARKED) {
+                ready_push(t);
+            }
+        }
+        n = next;
     }
-    atomic_store_explicit(&L.signal, 0u, memory_order_seq_cst);
-    return true;
 }
 
 /* The loop proper: returns true at hf_loop_stop(); with has_limit, false once nothing is due
  * at or before limit. */
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
+    HF_REQUIRE_LOOP();
     hf_ticks_us_t now = 0;
     bool now_fresh = false; /* now is the end of the last task step, read moments ago */
     for (;;) {
@@ -364,13 +408,16 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             atomic_store(&L.stop, 0u);
             return true;
         }
-        if (hf__defer_run() > 0) {
-            L.progress = true;
+        take_marked();
+        if (L.deferred) {
+            L.deferred = false;
             now_fresh = false; /* deferred calls take their own time */
         }
-        if (take_signal() || L.progress) {
+        if (L.progress) {
             L.progress = false;
-            wait_all_to_ready();
+            if (L.wait.head != NULL) {
+                wait_all_to_ready();
+            }
         }
         if (!now_fresh) {
             now = hf_port_now_us();
@@ -381,7 +428,9 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
              * so that hf_now_ms() sees every wrap of the microsecond counter. */
             limit = hf_ticks_add(now, INT32_MAX);
         }
-        (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
+        if (now - L.ms_last_us > (1u << 30)) {
+            (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
+        }
         /* Run only what was due by the limit. */
         expire_timers(hf_ticks_diff(now, limit) > 0 ? limit : now);
         if (L.ready.head != NULL) {
@@ -393,7 +442,7 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             now_fresh = true;
             continue;
         }
-        if (L.progress || atomic_load_explicit(&L.signal, memory_order_seq_cst) != 0u) {
+        if ((L.progress && L.wait.head != NULL) || hf__ready_pending()) {
             continue;
         }
         /* Nothing ran since now was read: it is still the time to judge by. */

@@ -7,8 +7,7 @@
 
 enum { PH_CONNECT = 0, PH_SEND, PH_RECV };
 
-#define STEP_MORE      HF__NOTIFY_STEP_MORE
-#define READS_PER_STEP HF__NOTIFY_READS_PER_STEP
+#define STEP_MORE HF__NOTIFY_STEP_MORE
 
 _Static_assert(HF_CFG_NOTIFY_REQUEST_MAX <= UINT16_MAX, "request lengths are kept in 16 bits");
 
@@ -181,7 +180,7 @@ static unsigned attempt_step(hf_notify_t *n) {
         } else {
             char buf[128];
             size_t used;
-            if (reads++ == READS_PER_STEP) {
+            if (reads++ == HF_CFG_NOTIFY_READS_PER_STEP) {
                 return STEP_MORE;
             }
             r = t->ops->recv(t, buf, sizeof buf);

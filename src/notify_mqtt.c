@@ -218,7 +218,7 @@ static bool on_packet(hf_notify_t *n) {
 static unsigned receive(hf_notify_t *n, unsigned *reads) {
     hf_transport_t *t = n->cfg.transport;
     uint8_t buf[64];
-    if ((*reads)++ == HF__NOTIFY_READS_PER_STEP) {
+    if ((*reads)++ == HF_CFG_NOTIFY_READS_PER_STEP) {
         return HF__NOTIFY_STEP_MORE;
     }
     int32_t r = t->ops->recv(t, buf, sizeof buf);

@@ -22,7 +22,9 @@ static int blink(hf_task_t *self) {
 int main(int argc, char **argv) {
     hf_board_init(argc, argv);
     hf_gpio_output(HF_PIN_LED, 0);
-    hf_task_start(&blink_task, blink, "blink");
+    if (!hf_task_start(&blink_task, blink, "blink")) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

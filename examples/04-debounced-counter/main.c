@@ -37,7 +37,9 @@ int main(int argc, char **argv) {
     hf_gpio_input(BUTTON, HF_PULL_UP);
     hf_button_init(&button, BUTTON, HF_ACTIVE_LOW, NULL, hf_gpio_read(BUTTON), hf_now_us());
     hf_gpio_irq(BUTTON, HF_EDGE_BOTH, hf_evq_isr, &edges);
-    hf_input_start(&input, &edges, buttons, 1, on_button, NULL);
+    if (!hf_input_start(&input, &edges, buttons, 1, on_button, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_print("Press the button");
     hf_loop_run();
     return 0;

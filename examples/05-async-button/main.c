@@ -50,8 +50,12 @@ static int button(hf_task_t *self) {
 
 static int main_loop(hf_task_t *self) {
     HF_TASK_BEGIN(self);
-    hf_task_start(&blink_task, blink, "blink");
-    hf_task_start(&button_task, button, "button");
+    if (!hf_task_start(&blink_task, blink, "blink")) {
+        hf_log("blink: not started (no task slot free)");
+    }
+    if (!hf_task_start(&button_task, button, "button")) {
+        hf_log("button: not started (no task slot free)");
+    }
     for (;;) {
         HF_AWAIT_MS(1000);
         hf_print("Running async event loop...");
@@ -64,7 +68,9 @@ int main(int argc, char **argv) {
     hf_gpio_output(HF_PIN_LED, 0);
     hf_gpio_input(BUTTON, HF_PULL_UP);
     hf_gpio_irq(BUTTON, HF_EDGE_FALL, button_isr, NULL);
-    hf_task_start(&main_task, main_loop, "main");
+    if (!hf_task_start(&main_task, main_loop, "main")) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

@@ -51,7 +51,9 @@ static int event_watcher(hf_task_t *self) {
         hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
         HF_AWAIT_TASK(&alert.task);
         idle_start_level = 0;
-        hf_task_start(&idle_task, idle_blink, "idle_blink");
+        if (!hf_task_start(&idle_task, idle_blink, "idle_blink")) {
+            hf_log("idle_blink: not started (no task slot free)");
+        }
     }
     HF_TASK_END();
 }
@@ -73,9 +75,11 @@ int main(int argc, char **argv) {
     hf_output_init(&alert, HF_PIN_LED, HF_PIN_NONE);
     hf_print("Interrupt + async demo ready");
     idle_start_level = 1;
-    hf_task_start(&idle_task, idle_blink, "idle_blink");
-    hf_task_start(&watcher_task, event_watcher, "event_watcher");
-    hf_input_start(&input, &edges, buttons, 1, on_button, NULL);
+    if (!hf_task_start(&idle_task, idle_blink, "idle_blink") ||
+        !hf_task_start(&watcher_task, event_watcher, "event_watcher") ||
+        !hf_input_start(&input, &edges, buttons, 1, on_button, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

@@ -88,7 +88,9 @@ static int alerts(hf_task_t *self) {
             }
         } while (hf_output_busy(&alert));
         idle_start_level = 0; /* LED off, next toggle IDLE_MS later */
-        hf_task_start(&idle_task, idle_blink, "idle_blink");
+        if (!hf_task_start(&idle_task, idle_blink, "idle_blink")) {
+            hf_log("idle_blink: not started (no task slot free)");
+        }
     }
     HF_TASK_END();
 }
@@ -156,10 +158,12 @@ int main(int argc, char **argv) {
     hf_board_label(BUZZER, "buzzer");
     show_state();
     hf_print("Press-to-alert ready");
-    hf_task_start(&idle_task, idle_blink, "idle_blink");
-    hf_task_start(&alert_task, alerts, "alerts");
-    hf_task_start(&drop_task, drop_watch, "drop_watch");
-    hf_input_start(&input, &edges, buttons, 2, on_button, NULL);
+    if (!hf_task_start(&idle_task, idle_blink, "idle_blink") ||
+        !hf_task_start(&alert_task, alerts, "alerts") ||
+        !hf_task_start(&drop_task, drop_watch, "drop_watch") ||
+        !hf_input_start(&input, &edges, buttons, 2, on_button, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
 #if HF_CFG_NOTIFY
     hf_notify_cfg_t target;
     if (hf_board_notify(&target) && !hf_notify_start(&notify, &target, hf_now_ms())) {

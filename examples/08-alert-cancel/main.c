@@ -50,7 +50,9 @@ static int alert5s(hf_task_t *self) {
     idle_start_level = 0; /* LED off, next toggle IDLE_MS later */
     HF_FINALLY;           /* on completion and on cancel (which chose idle_start_level) */
     hf_output_cancel(&blinker);
-    hf_task_start(&idle_task, idle_blink, "idle_blink");
+    if (!hf_task_start(&idle_task, idle_blink, "idle_blink")) {
+        hf_log("idle_blink: not started (no task slot free)");
+    }
     HF_TASK_END();
 }
 
@@ -68,7 +70,9 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     } else {
         from_on = hf_gpio_read(HF_PIN_LED) != 0;
         hf_task_cancel(&idle_task);
-        hf_task_start(&alert_task, alert5s, "alert");
+        if (!hf_task_start(&alert_task, alert5s, "alert")) {
+            hf_log("alert: not started (no task slot free)");
+        }
     }
 }
 
@@ -83,8 +87,10 @@ int main(int argc, char **argv) {
     hf_board_label(BUTTON, "button");
     hf_board_label(BUZZER, "buzzer");
     hf_print("Alert-cancel ready");
-    hf_task_start(&idle_task, idle_blink, "idle_blink");
-    hf_input_start(&input, &edges, buttons, 1, on_button, NULL);
+    if (!hf_task_start(&idle_task, idle_blink, "idle_blink") ||
+        !hf_input_start(&input, &edges, buttons, 1, on_button, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

@@ -56,7 +56,9 @@ static void on_sensor(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     hf_print("Motion detected");
     bool was_on = hf_gpio_read(HF_PIN_LED) != 0; /* a hold-off shorter than the alert */
     hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
-    hf_task_start(&clear_task, clear_watch, "clear_watch");
+    if (!hf_task_start(&clear_task, clear_watch, "clear_watch")) {
+        hf_log("clear_watch: not started (no task slot free)");
+    }
 }
 
 int main(int argc, char **argv) {
@@ -70,7 +72,9 @@ int main(int argc, char **argv) {
     hf_output_init(&alert, HF_PIN_LED, HF_PIN_NONE);
     hf_board_label(SENSOR, "PIR sensor");
     hf_print("Motion sensor ready");
-    hf_input_start(&input, &edges, sensors, 1, on_sensor, NULL);
+    if (!hf_input_start(&input, &edges, sensors, 1, on_sensor, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

@@ -65,8 +65,10 @@ int main(int argc, char **argv) {
         hf_print("Notify on: %s %s%s as %s", target.protocol == HF_NOTIFY_MQTT ? "MQTT" : "POST",
                  target.host, target.path, target.device);
     }
-    hf_task_start(&blink_task, blink, "blink");
-    hf_input_start(&input, &edges, buttons, 1, on_button, NULL);
+    if (!hf_task_start(&blink_task, blink, "blink") ||
+        !hf_input_start(&input, &edges, buttons, 1, on_button, NULL)) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef HANDOFF_H
 #define HANDOFF_H
 
+#include "check.h"
 #include "config.h"
 #include "http.h"
 #include "input.h"
@@ -15,5 +16,12 @@
 #include "port.h"
 #include "print.h"
 #include "ticks.h"
+
+/* A program built with other layout options than the library does not link (config.h). */
+extern const char HF__CFG_SYMBOL;
+#if defined(__GNUC__)
+__attribute__((used))
+#endif
+static const char *const hf__config_ref = &HF__CFG_SYMBOL;
 
 #endif

@@ -4,8 +4,12 @@
  *
  * Every producer function here is @isr_ok: lock-free (or, on cores without atomic
  * read-modify-write such as the Cortex-M0+, a few instructions inside the port's critical
- * section), non-blocking, heap-free, and wakes the loop so a task awaiting the object runs next.
- * The consumer side (take, pop, ...) belongs to the loop.
+ * section), non-blocking, heap-free. Each object knows the one task that awaits it
+ * (HF_AWAIT_FLAG, HF_AWAIT_COUNTER, HF_AWAIT_EVQ register it): a post publishes its data, marks
+ * that task in the loop's ready set and wakes the loop, which then runs exactly the marked
+ * tasks. A post to an object that no task awaits marks the loop's polled waiters
+ * (HF_AWAIT_UNTIL) for a re-check instead. The consumer side (take, pop, ...) belongs to the
+ * loop.
  *
  * Every object has a static initialiser, so a whole application can live in .bss.
  */
@@ -20,6 +24,18 @@
 #include "port.h"
 #include "ticks.h"
 
+/* ---- readiness ------------------------------------------------------------------------------ */
+
+/**
+ * A node of the loop's ready set (private): each task has one, and so does each of the loop's
+ * own sources. `next` is NULL while the node is not marked; a post links a marked node into a
+ * lock-free stack that the loop takes whole. Objects point at the node of the task awaiting
+ * them.
+ */
+typedef struct hf__node {
+    struct hf__node *_Atomic next;
+} hf__node_t;
+
 /* ---- flag ----------------------------------------------------------------------------------- */
 
 /**
@@ -30,13 +46,14 @@
  */
 typedef struct {
     atomic_uint set;
+    hf__node_t *_Atomic waiter; /**< the task awaiting it (HF_AWAIT_FLAG), or NULL */
 } hf_flag_t;
 
-/** Static initialiser: a clear flag. */
+/** Static initialiser: a clear flag that no task awaits yet. */
 #define HF_FLAG_INIT                                                                               \
-    { 0 }
+    { 0, NULL }
 
-/** Set the flag and wake the loop. @isr_ok */
+/** Set the flag, mark the task awaiting it ready and wake the loop. @isr_ok */
 void hf_flag_set(hf_flag_t *f);
 
 /** Take the flag: @return true if it was set, and clear it, as one atomic step. Loop only. */
@@ -61,13 +78,14 @@ static inline void hf_flag_clear(hf_flag_t *f) {
  */
 typedef struct {
     atomic_uint count;
+    hf__node_t *_Atomic waiter; /**< the task awaiting it (HF_AWAIT_COUNTER), or NULL */
 } hf_counter_t;
 
-/** Static initialiser: zero. */
+/** Static initialiser: zero, no task awaiting it yet. */
 #define HF_COUNTER_INIT                                                                            \
-    { 0 }
+    { 0, NULL }
 
-/** Add @p n to the count and wake the loop. @isr_ok */
+/** Add @p n to the count, mark the task awaiting it ready and wake the loop. @isr_ok */
 void hf_counter_add(hf_counter_t *c, uint32_t n);
 
 /** @return the count since the last take, and reset it to 0, as one atomic step. Loop only. */
@@ -96,19 +114,20 @@ typedef struct {
  * When the ring is full the *new* edge is dropped and a drop count is incremented; the loop reads
  * and resets it with hf_evq_take_dropped() and should report it (nothing is lost silently).
  *
- * Several interrupt sources: give each producer its own queue (a task may await any of them
- * with HF_AWAIT_UNTIL). One GPIO interrupt handler serving many pins is one producer: on the
- * RP2040/RP2350 all pins share the IO_BANK0 interrupt, and on the host all pins share one signal.
- * Producers that can preempt each other (two interrupt priorities, or a thread and a signal)
- * must not share a queue; use hf_defer() where many producers need one FIFO.
+ * Several interrupt sources: give each producer its own queue (a task may await one with
+ * HF_AWAIT_EVQ, or any of them with HF_AWAIT_UNTIL). One GPIO interrupt handler serving many pins
+ * is one producer: on the RP2040/RP2350 all pins share the IO_BANK0 interrupt, and on the host all
+ * pins share one signal. Producers that can preempt each other (two interrupt priorities, or a
+ * thread and a signal) must not share a queue; use hf_defer() where many producers need one FIFO.
  */
 typedef struct {
     hf_edge_t *buf;
-    uint32_t mask;         /**< capacity - 1 */
-    atomic_uint head;      /**< next slot to write; written by the producer only */
-    atomic_uint tail;      /**< next slot to read; written by the consumer only */
-    atomic_uint dropped;   /**< edges dropped when full; written by the producer only */
-    uint32_t dropped_seen; /**< consumer's copy of dropped at its last take */
+    uint32_t mask;              /**< capacity - 1 */
+    atomic_uint head;           /**< next slot to write; written by the producer only */
+    atomic_uint tail;           /**< next slot to read; written by the consumer only */
+    atomic_uint dropped;        /**< edges dropped when full; written by the producer only */
+    uint32_t dropped_seen;      /**< consumer's copy of dropped at its last take */
+    hf__node_t *_Atomic waiter; /**< the task awaiting it (HF_AWAIT_EVQ), or NULL */
 } hf_evq_t;
 
 /**
@@ -119,7 +138,7 @@ typedef struct {
     _Static_assert((capacity) >= 2 && ((capacity) & ((capacity)-1)) == 0,                          \
                    "edge queue capacity must be a power of two, at least 2");                      \
     static hf_edge_t name##_slots_[(capacity)];                                                    \
-    static hf_evq_t name = {name##_slots_, (capacity)-1u, 0, 0, 0, 0}
+    static hf_evq_t name = {name##_slots_, (capacity)-1u, 0, 0, 0, 0, NULL}
 
 /**
  * Initialise @p q over caller-owned @p slots. @return false (and leaves @p q unusable) unless
@@ -127,8 +146,8 @@ typedef struct {
  */
 bool hf_evq_init(hf_evq_t *q, hf_edge_t *slots, uint32_t capacity);
 
-/** Push one edge; wakes the loop. @return false when full (edge dropped and counted). @isr_ok
- * (from this queue's one producer). */
+/** Push one edge; marks the task awaiting the queue ready and wakes the loop. @return false when
+ * full (edge dropped and counted). @isr_ok (from this queue's one producer). */
 bool hf_evq_push(hf_evq_t *q, hf_ticks_us_t t_us, hf_pin_t pin, uint8_t level);
 
 /** Pop the oldest edge into @p out. @return false when empty. Loop only (the one consumer). */
@@ -172,7 +191,8 @@ typedef void (*hf_defer_fn_t)(void *arg);
 
 /**
  * Queue @p fn(@p arg) to run on the loop, in FIFO order, like micropython.schedule(), and wake
- * the loop. Safe from any number of ISRs at any priority and from other threads on the host
+ * the loop (the queue is the loop's own source in the ready set: the loop runs the calls before
+ * the tasks). Safe from any number of ISRs at any priority and from other threads on the host
  * (a bounded multi-producer queue of HF_CFG_DEFER_CAP slots).
  * @return false when the queue is full: the call is not queued and hf_defer_failures() counts
  * it. Never blocks, never drops silently. @isr_ok
@@ -181,10 +201,5 @@ bool hf_defer(hf_defer_fn_t fn, void *arg);
 
 /** @return how many hf_defer() calls failed because the queue was full, since start. @isr_ok */
 uint32_t hf_defer_failures(void);
-
-/* ---- internal ------------------------------------------------------------------------------- */
-
-/** Tell the loop that an ISR-side object changed (re-check waiting tasks) and wake it. @isr_ok */
-void hf__signal(void);
 
 #endif

@@ -3,7 +3,7 @@
  * @brief The event loop and its tasks: stackless coroutines that read like MicroPython's
  *        `async def`, timers, awaits with time-outs, and cancellation.
  *
- * A task is a function plus an hf_task_t (its resume point and scheduling state, 28 bytes on a
+ * A task is a function plus an hf_task_t (its resume point and scheduling state, 36 bytes on a
  * 32-bit core). Usually the hf_task_t is the first member of a struct holding the task's own
  * state:
  *
@@ -46,7 +46,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "check.h"
 #include "config.h"
+#include "isr.h"
 #include "port.h"
 #include "ticks.h"
 
@@ -67,6 +69,8 @@ struct hf_task {
     hf_task_fn_t fn;         /**< step function */
     const char *name;        /**< for reports (hog detection) */
     hf_task_t *next;         /**< link in the ready queue or the wait list */
+    hf__node_t node;         /**< its node in the ready set (marked by a post) */
+    hf__node_t *_Atomic *on; /**< waiter field of the object it last awaited, or NULL */
     hf_ticks_us_t deadline;  /**< wake-up tick while in the timer heap */
     uint32_t seq;            /**< timer order among equal deadlines (first armed, first run) */
     uint16_t pc;             /**< resume point: a source line, 0 at start */
@@ -82,8 +86,12 @@ struct hf_task {
 /**
  * Start task @p t running @p fn from its beginning (asyncio.create_task). It first runs on the
  * loop's next round, after the tasks already ready.
+ * Loop only (HF_REQUIRE: not in an interrupt handler). Starting a task that is still running,
+ * or with no function, is misuse: HF_REQUIRE stops the program there (check.h); with
+ * HF_CFG_CHECKS 0 it returns false instead and the task is not restarted.
  * @param name shown in reports; must outlive the task (a string literal)
- * @return false if @p t is still running (not restarted) or HF_CFG_MAX_TASKS tasks are alive.
+ * @return false if HF_CFG_MAX_TASKS tasks are alive (nothing is started: the caller must
+ *         handle it), true otherwise.
  */
 bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name);
 
@@ -162,6 +170,7 @@ hf_ticks_ms_t hf_now_ms(void);
 /** Let every other ready task run once, then continue (await asyncio.sleep_ms(0)). */
 #define HF_YIELD()                                                                                 \
     do {                                                                                           \
+        HF__LINE_OK();                                                                             \
         hf__t->pc = __LINE__;                                                                      \
         return HF__YIELD;                                                                          \
     case __LINE__:;                                                                                \
@@ -171,65 +180,85 @@ hf_ticks_ms_t hf_now_ms(void);
 #define HF_AWAIT_TICK_US(tick)                                                                     \
     do {                                                                                           \
         hf__sleep_until(hf__t, (tick));                                                            \
+        HF__LINE_OK();                                                                             \
         hf__t->pc = __LINE__;                                                                      \
         return HF__SLEEP;                                                                          \
     case __LINE__:;                                                                                \
     } while (0)
 
-/** Sleep @p us microseconds from now (await asyncio.sleep_us). */
-#define HF_AWAIT_US(us) HF_AWAIT_TICK_US(hf_ticks_add(hf_now_us(), (int32_t)(us)))
+/* The tick @p us microseconds (at most HF__MAX_US) or @p ms milliseconds (at most HF__MAX_MS)
+ * from now; a longer one is a compile-time error when constant, a precondition otherwise. */
+#define HF__AFTER_US(us) hf_ticks_add(hf_now_us(), (int32_t)HF__CHECKED(us, HF__MAX_US))
+#define HF__AFTER_MS(ms) hf_ticks_add(hf_now_us(), (int32_t)(HF__CHECKED(ms, HF__MAX_MS) * 1000u))
+
+/** Sleep @p us microseconds from now (await asyncio.sleep_us); up to 2147483647 us. */
+#define HF_AWAIT_US(us) HF_AWAIT_TICK_US(HF__AFTER_US(us))
 
 /** Sleep @p ms milliseconds from now (await asyncio.sleep_ms); up to 2147483 ms. */
-#define HF_AWAIT_MS(ms) HF_AWAIT_US((uint32_t)(ms)*1000u)
+#define HF_AWAIT_MS(ms) HF_AWAIT_TICK_US(HF__AFTER_MS(ms))
 
-/** Wait until @p cond is true. It is checked now, and again whenever an ISR-side object was
- * signalled or any task step made progress (did more than find its own condition false), so a
- * condition on variables that other tasks change works; it may have side effects only when
- * true. */
-#define HF_AWAIT_UNTIL(cond)                                                                       \
+/* Every await but a sleep: run @p setup, store the resume point, then (now, and each time the
+ * task resumes here) test @p done; while it is false, return @p result (HF__WAIT or HF__PARK),
+ * plus HF__IDLE when the step did nothing else. */
+#define HF__AWAIT(setup, done, result)                                                             \
     do {                                                                                           \
+        setup;                                                                                     \
+        HF__LINE_OK();                                                                             \
         hf__t->pc = __LINE__;                                                                      \
         hf__fresh = 0;                                                                             \
         HF__FALLTHROUGH;                                                                           \
     case __LINE__:                                                                                 \
-        if (!(cond))                                                                               \
-            return hf__fresh ? HF__WAIT_IDLE : HF__WAIT;                                           \
+        if (!(done))                                                                               \
+            return (result) + hf__fresh * HF__IDLE;                                                \
     } while (0)
+
+/** Wait until @p cond is true: the polled await. It is checked now, and again whenever an
+ * ISR-side object was posted or any task step made progress (did more than find its own
+ * condition false), so a condition on variables that other tasks change works; it may have
+ * side effects only when true. To wait for one ISR-side object, HF_AWAIT_FLAG, HF_AWAIT_EVQ and
+ * HF_AWAIT_COUNTER cost less: the task runs exactly when its object is posted. */
+#define HF_AWAIT_UNTIL(cond) HF__AWAIT((void)0, cond, HF__WAIT)
 
 /** Like HF_AWAIT_UNTIL, giving up at the microsecond tick @p tick: afterwards HF_TIMED_OUT() is
  * true if @p cond was still false then. */
 #define HF_AWAIT_UNTIL_TICK_US(cond, tick)                                                         \
-    do {                                                                                           \
-        hf__arm(hf__t, (tick));                                                                    \
-        hf__t->pc = __LINE__;                                                                      \
-        hf__fresh = 0;                                                                             \
-        HF__FALLTHROUGH;                                                                           \
-    case __LINE__:                                                                                 \
-        if (!hf__armed_wait_over(hf__t, (cond) ? 1 : 0))                                           \
-            return hf__fresh ? HF__WAIT_IDLE : HF__WAIT;                                           \
-    } while (0)
+    HF__AWAIT(hf__arm(hf__t, (tick)), hf__armed_wait_over(hf__t, (cond) ? 1 : 0), HF__WAIT)
 
 /** HF_AWAIT_UNTIL with a time-out of @p ms milliseconds (asyncio.wait_for_ms); see
  * HF_TIMED_OUT(). */
-#define HF_AWAIT_UNTIL_TIMEOUT_MS(cond, ms)                                                        \
-    HF_AWAIT_UNTIL_TICK_US(cond, hf_ticks_add(hf_now_us(), (int32_t)((uint32_t)(ms)*1000u)))
+#define HF_AWAIT_UNTIL_TIMEOUT_MS(cond, ms) HF_AWAIT_UNTIL_TICK_US(cond, HF__AFTER_MS(ms))
 
 /** True after a timed await that ended by its time-out, false after one that ended by its
  * condition. */
 #define HF_TIMED_OUT() ((hf__t->flags & HF__F_TIMED_OUT) != 0)
 
-/** Wait for flag @p f and take (clear) it (await ThreadSafeFlag.wait()). */
-#define HF_AWAIT_FLAG(f) HF_AWAIT_UNTIL(hf_flag_take(f))
+/* An await on one ISR-side object whose waiter field is @p w: the task registers as the
+ * object's waiter, then checks @p cond; it runs again only when the object is posted (or its
+ * time-out comes). */
+#define HF__AWAIT_OBJ(w, cond) HF__AWAIT(hf__park_on(hf__t, (w)), cond, HF__PARK)
+#define HF__AWAIT_OBJ_TICK_US(w, cond, tick)                                                       \
+    HF__AWAIT((hf__arm(hf__t, (tick)), hf__park_on(hf__t, (w))),                                   \
+              hf__armed_wait_over(hf__t, (cond) ? 1 : 0), HF__PARK)
+
+/** Wait for flag @p f and take (clear) it (await ThreadSafeFlag.wait()). One task at a time
+ * awaits a given flag (the flag knows its one waiter). */
+#define HF_AWAIT_FLAG(f) HF__AWAIT_OBJ(&(f)->waiter, hf_flag_take(f))
+/** HF_AWAIT_FLAG, giving up at the microsecond tick @p tick; see HF_TIMED_OUT(). */
+#define HF_AWAIT_FLAG_TICK_US(f, tick) HF__AWAIT_OBJ_TICK_US(&(f)->waiter, hf_flag_take(f), tick)
 /** HF_AWAIT_FLAG with a time-out; see HF_TIMED_OUT(). */
-#define HF_AWAIT_FLAG_TIMEOUT_MS(f, ms) HF_AWAIT_UNTIL_TIMEOUT_MS(hf_flag_take(f), ms)
+#define HF_AWAIT_FLAG_TIMEOUT_MS(f, ms) HF_AWAIT_FLAG_TICK_US(f, HF__AFTER_MS(ms))
 
-/** Wait until edge queue @p q holds at least one edge (it is not popped). */
-#define HF_AWAIT_EVQ(q) HF_AWAIT_UNTIL(!hf_evq_empty(q))
+/** Wait until edge queue @p q holds at least one edge (it is not popped). One task at a time
+ * awaits a given queue. */
+#define HF_AWAIT_EVQ(q) HF__AWAIT_OBJ(&(q)->waiter, !hf_evq_empty(q))
+/** HF_AWAIT_EVQ, giving up at the microsecond tick @p tick; see HF_TIMED_OUT(). */
+#define HF_AWAIT_EVQ_TICK_US(q, tick) HF__AWAIT_OBJ_TICK_US(&(q)->waiter, !hf_evq_empty(q), tick)
 /** HF_AWAIT_EVQ with a time-out; see HF_TIMED_OUT(). */
-#define HF_AWAIT_EVQ_TIMEOUT_MS(q, ms) HF_AWAIT_UNTIL_TIMEOUT_MS(!hf_evq_empty(q), ms)
+#define HF_AWAIT_EVQ_TIMEOUT_MS(q, ms) HF_AWAIT_EVQ_TICK_US(q, HF__AFTER_MS(ms))
 
-/** Wait until counter @p c is non-zero (it is not taken). */
-#define HF_AWAIT_COUNTER(c) HF_AWAIT_UNTIL(hf_counter_peek(c) != 0)
+/** Wait until counter @p c is non-zero (it is not taken). One task at a time awaits a given
+ * counter. */
+#define HF_AWAIT_COUNTER(c) HF__AWAIT_OBJ(&(c)->waiter, hf_counter_peek(c) != 0)
 
 /** Wait until task @p other has ended (await task). */
 #define HF_AWAIT_TASK(other) HF_AWAIT_UNTIL(hf_task_done(other))
@@ -238,11 +267,21 @@ hf_ticks_ms_t hf_now_ms(void);
 
 /* ---- internal ------------------------------------------------------------------------------- */
 
-/* Step results. HF__WAIT_IDLE: resumed at an await whose condition is still false, having done
- * nothing else; every other result means the task made progress, so waiting conditions are
+/* Step results. HF__WAIT: at a polled await (HF_AWAIT_UNTIL); HF__PARK: at an await on one
+ * object. HF__IDLE is added when the step resumed at an await whose condition is still false,
+ * having done nothing else; without it the task made progress, so polled conditions are
  * checked again. */
-enum { HF__DONE = 0, HF__YIELD, HF__SLEEP, HF__WAIT, HF__WAIT_IDLE, HF__AGAIN };
-enum { HF__ST_IDLE = 0, HF__ST_READY, HF__ST_SLEEPING, HF__ST_WAITING, HF__ST_RUNNING };
+enum { HF__DONE = 0, HF__YIELD, HF__SLEEP, HF__WAIT, HF__PARK, HF__AGAIN, HF__IDLE = 8 };
+/* HF__ST_WAITING: in the list of polled waiters; HF__ST_PARKED: awaiting one object, in no list
+ * (its post marks it). */
+enum {
+    HF__ST_IDLE = 0,
+    HF__ST_READY,
+    HF__ST_SLEEPING,
+    HF__ST_WAITING,
+    HF__ST_PARKED,
+    HF__ST_RUNNING
+};
 enum {
     HF__F_TIMED_OUT = 1u << 0,  /* the last timed await ended by its time-out */
     HF__F_CANCELLED = 1u << 1,  /* ended by hf_task_cancel() */
@@ -250,6 +289,11 @@ enum {
     HF__F_HOG_REPORTED = 1u << 3
 };
 #define HF__PC_FINALLY 0xFFFFu
+/* An await stores its line as the resume point: lines from 65535 on would collide with (or wrap
+ * past) the FINALLY marker. */
+#define HF__LINE_OK()                                                                              \
+    _Static_assert(__LINE__ < HF__PC_FINALLY, "an await on line 65535 or later collides with "     \
+                                              "the FINALLY marker: split the file")
 
 #if defined(__has_attribute)
 #if __has_attribute(fallthrough)
@@ -271,5 +315,6 @@ static inline bool hf_task_cancelled(const hf_task_t *t) {
 void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick);
 void hf__arm(hf_task_t *t, hf_ticks_us_t tick);
 int hf__armed_wait_over(hf_task_t *t, int cond);
+void hf__park_on(hf_task_t *t, hf__node_t *_Atomic *w);
 
 #endif

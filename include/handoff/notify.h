@@ -138,8 +138,8 @@ typedef enum {
 /** Longest time-out (ms): half the microsecond tick's period. */
 #define HF_NOTIFY_TIMEOUT_MAX_MS 2147483u
 
-/** Longest device name (bytes). */
-#define HF_NOTIFY_DEVICE_MAX 32u
+/** Longest device name (bytes): HF_CFG_NOTIFY_DEVICE_MAX. */
+#define HF_NOTIFY_DEVICE_MAX HF_CFG_NOTIFY_DEVICE_MAX
 
 /** Longest MQTT keepalive (s): the reach of the microsecond tick. */
 #define HF_NOTIFY_KEEPALIVE_MAX_S 2147u

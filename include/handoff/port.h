@@ -55,6 +55,26 @@ hf_irq_state_t hf_port_critical_enter(void);
 /** Restore the state saved by the matching hf_port_critical_enter(). @isr_ok */
 void hf_port_critical_exit(hf_irq_state_t state);
 
+/* ---- misuse --------------------------------------------------------------------------------- */
+
+#if defined(__GNUC__)
+#define HF__NORETURN __attribute__((__noreturn__))
+#else
+#define HF__NORETURN _Noreturn
+#endif
+
+/**
+ * A precondition failed at @p file : @p line (HF_REQUIRE, check.h): report
+ * `FILE:LINE: precondition failed` and stop the program; never returns. The host board prints it
+ * on stderr and aborts; a Cortex-M board writes it over semihosting or its UART and stops (the
+ * QEMU boards exit with status 3). @isr_ok
+ */
+HF__NORETURN void hf_port_fault(const char *file, int line);
+
+/** @return true when called in interrupt context (Cortex-M: IPSR non-zero; the host board:
+ * inside its interrupt signal handler). @isr_ok */
+bool hf_port_in_isr(void);
+
 /* ---- output -------------------------------------------------------------------------------- */
 
 /** Write one line of program output (@p len bytes, no newline; the port adds it, and any prefix

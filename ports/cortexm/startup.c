@@ -6,6 +6,7 @@
 
 #include "cm_internal.h"
 #include "handoff/cortexm.h"
+#include "handoff/port.h"
 
 /* External interrupts in the table: as many as the NVIC registers used here address. */
 #define HF_CM_NUM_IRQ 32
@@ -131,6 +132,28 @@ __attribute__((naked)) void hf_cm_fault_entry(void) {
                      "ldr r1, =fault_report\n\t"
                      "bx r1\n\t"
                      ".ltorg");
+}
+
+bool hf_port_in_isr(void) {
+    return (ipsr() & 0x1FFu) != 0u;
+}
+
+/* A failed precondition (HF_REQUIRE): "FILE:LINE: precondition failed", then stop (status 3, as a
+ * fault does). */
+void hf_port_fault(const char *file, int line) {
+    char num[12];
+    int i = (int)sizeof num;
+    uint32_t v = line > 0 ? (uint32_t)line : 0u;
+    num[--i] = '\0';
+    do {
+        num[--i] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0u && i > 0);
+    put(file);
+    put(":");
+    put(num + i);
+    put(": precondition failed\n");
+    hf_cm_board_exit(3);
 }
 
 static void unexpected(void) {

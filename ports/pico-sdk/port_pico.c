@@ -348,6 +348,15 @@ static void alarm_isr(uint alarm_num) {
 }
 
 /** @isr_ok */
+/* A failed precondition (HF_REQUIRE): the SDK's panic() prints it on stdio and stops. */
+void hf_port_fault(const char *file, int line) {
+    panic("%s:%d: precondition failed", file, line);
+}
+
+bool hf_port_in_isr(void) {
+    return __get_current_exception() != 0u;
+}
+
 void hf_port_wake(void) {
     atomic_store_explicit(&g_wake, 1u, memory_order_seq_cst);
     __sev();

@@ -1,6 +1,7 @@
 /* The simulator core: virtual pins, the interrupt latch, a virtual (or paced) clock, scripted
  * input, the record of pin changes and printed lines. ISO C only; the host's clock, waiting,
  * interrupt delivery and screen come from the front end (hf_sim_host_t). */
+#include <signal.h> /* sig_atomic_t */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +96,15 @@ bool hf__sim_virtual(void) {
 /* ---- interrupts ----------------------------------------------------------------------------- */
 
 /* The pin interrupt "vector": runs as an interrupt (on the host, a signal handler). */
+/* Non-zero while the interrupt handler runs on this thread (hf_port_in_isr). */
+static _Thread_local volatile sig_atomic_t in_irq;
+
+bool hf_port_in_isr(void) {
+    return in_irq != 0;
+}
+
 void hf__sim_irq_dispatch(void) {
+    in_irq++;
     uint32_t tail = atomic_load_explicit(&S.latch_tail, memory_order_relaxed);
     while (tail != atomic_load_explicit(&S.latch_head, memory_order_acquire)) {
         latch_t l = S.latch[tail % LATCH_CAP];
@@ -106,6 +115,25 @@ void hf__sim_irq_dispatch(void) {
             p->fn(p->arg, l.pin, l.level, l.t_us);
         }
     }
+    in_irq--;
+}
+
+/* ---- misuse --------------------------------------------------------------------------------- */
+
+static void (*on_fault)(const char *file, int line);
+
+void hf_sim_on_fault(void (*fn)(const char *file, int line)) {
+    on_fault = fn;
+}
+
+void hf_port_fault(const char *file, int line) {
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: precondition failed\n", file, line);
+    if (on_fault != NULL) {
+        in_irq = 0; /* a test leaving an interrupt handler with longjmp() */
+        on_fault(file, line);
+    }
+    abort();
 }
 
 /* The simulated GPIO block saw an edge: latch it for the handler. @return false if the latch

@@ -8,7 +8,9 @@ fairness. Prints the states each search explored.
 usage: check_model.py SPIN CC MODEL            the model must pass both searches
        check_model.py --broken SPIN CC MODEL   built with -DBROKEN (the sleeper does not
                                                re-check), then with -DBROKEN_WAKER (the waker
-                                               checks before it posts): every search must fail
+                                               checks before it posts), then with -DBROKEN_MARK
+                                               (a post marks its task before it publishes):
+                                               every search must fail
 """
 import os
 import re
@@ -44,7 +46,7 @@ def main():
     if shutil.which(spin) is None:
         print(f"FAIL: {spin} not found (tools/bootstrap installs the Debian package spin)")
         return 1
-    variants = ["-DBROKEN", "-DBROKEN_WAKER"] if broken else [None]
+    variants = ["-DBROKEN", "-DBROKEN_WAKER", "-DBROKEN_MARK"] if broken else [None]
     failed = False
     with tempfile.TemporaryDirectory() as d:
         for variant, liveness in [(v, live) for v in variants for live in (False, True)]:

@@ -11,45 +11,44 @@
  *                              that runs to completion is one particular interleaving)
  *   buf[CAP], head, tail       hf_evq_t.buf/head/tail, src/isr.c; the indices are free-running
  *                              modulo IDX (the C code's are modulo 2^32), head - tail = fill
- *   evq_push                   hf_evq_push(), src/isr.c:94-113: load tail (96), full (97) ->
- *                              dropped + 1 (99-101) and hf__signal (102); else write the slot
- *                              (105-109), publish head (110), hf__signal (111)
- *   dropped                    hf_evq_t.dropped (src/isr.c:99-101), read by hf_evq_take_dropped()
- *                              (src/isr.c:140-145)
- *   evq_pop                    hf_evq_pop(), src/isr.c:115-124: load head (117), read the slot
- *                              (121), publish tail (122)
- *   flag                       hf_flag_t.set: hf_flag_set() (isr.c:37-40) stores 1 (38) then
- *                              signals (39); hf_flag_take() (isr.c:42-48) is a load (44), then
- *                              an exchange with 0 (47) when it was set
- *   g_signal, hf__signal       L.signal and hf__signal(), src/loop.c:50-53: store L.signal = 1
- *                              (51), then hf_port_wake() (52)
- *   wake_pending, sleeping,    ports/posix/port_posix.c:307-316: hf_port_wake() stores
- *   pipe                       wake_pending = 1 (308), then reads sleeping (309) and writes a
- *                              byte into the wake pipe (312) if the loop sleeps; `pipe` is "the
- *                              wake pipe is readable"
- *   loop: take_signal          take_signal(), src/loop.c:374-380 (a load (375), then a store of
- *                              0 (378): two steps)
- *   loop: poll                 loop_run(), src/loop.c:396-399: signalled or L.progress ->
- *                              wait_all_to_ready(), the waiting consumer task runs once
- *                              (src/loop.c:407-415; its HF_AWAIT_UNTIL re-checks)
- *   consumer_step              the task of tests/stress/test_concurrency.c: reads "producers
- *                              done", takes the flag, drains the queue; a step that did work sets
- *                              progress (run_step, src/loop.c:329-333: every result but
- *                              HF__WAIT_IDLE sets L.progress)
- *   loop: re-check             src/loop.c:416-418: L.progress or L.signal -> round again, no sleep
- *   port_sleep                 hf_port_sleep(), port_posix.c:400-409: exchange(wake_pending, 0)
- *                              (401) -> return at once; then (via hf__posix_real_sleep(),
- *                              ports/posix/board.c:161-181) hf__posix_poll(), port_posix.c:415-440:
- *                              store sleeping = 1 (419), exchange(wake_pending, 0) (420), block
- *                              in ppoll() on the pipe (425) unless a wake was pending, then
- *                              sleeping = 0 (434), wake_pending = 0 (435), drain the pipe
- *                              (436-438).
+ *   evq_push                   hf_evq_push(), src/isr.c: load tail, full -> dropped + 1 and a
+ *                              post; else write the slot, publish head, post
+ *   dropped                    hf_evq_t.dropped, read by hf_evq_take_dropped()
+ *   evq_pop                    hf_evq_pop(), src/isr.c: load head, read the slot, publish tail
+ *   flag                       hf_flag_t.set: hf_flag_set() stores 1, then posts;
+ *                              hf_flag_take() is a load, then an exchange with 0 when it was set
+ *   registered                 the objects' waiter fields hold the consumer task's node:
+ *                              hf__park_on(), src/loop.c, stores it, then a seq_cst fence, before
+ *                              the task's first look at the objects
+ *   post, marked, polled       hf__post() + hf__ready_mark(), src/isr.c: after the data store a
+ *                              seq_cst fence, load the waiter; mark its node (marked), or the
+ *                              poll node when no task is registered (polled), then
+ *                              hf_port_wake(); a node already marked is left as it is, without
+ *                              a wake-up (its poster woke the loop)
+ *   wake_pending, sleeping,    ports/posix/port_posix.c, hf_port_wake(): store wake_pending = 1,
+ *   pipe                       then read sleeping and write a byte into the wake pipe if the
+ *                              loop sleeps; `pipe` is "the wake pipe is readable"
+ *   loop: take                 take_marked(), src/loop.c: the loop takes the ready set, unmarks
+ *                              each node (store NULL, seq_cst fence), then queues its task; a
+ *                              taken poll node re-checks the polled waiters (none here)
+ *   consumer_step              the task awaiting the objects (a parked task: it runs only when
+ *                              marked): registers, reads "producers done", takes the flag,
+ *                              drains the queue
+ *   loop: re-check             loop_run(), src/loop.c: hf__ready_pending() -> round again, no
+ *                              sleep
+ *   port_sleep                 hf_port_sleep(), port_posix.c: exchange(wake_pending, 0) ->
+ *                              return at once; then (via hf__posix_real_sleep(),
+ *                              ports/posix/board.c) hf__posix_poll(): store sleeping = 1,
+ *                              exchange(wake_pending, 0), block in ppoll() on the pipe unless a
+ *                              wake was pending, then sleeping = 0, wake_pending = 0, drain the
+ *                              pipe.
  *                              The loop's time-out is not modelled: a sleep ends only by the
  *                              pipe, so a lost wake-up is a sleep that never ends.
  *
  * All atomics are sequentially consistent in the model. In the C code the handshake variables
  * (L.signal, wake_pending, sleeping) are seq_cst; the ring uses acquire/release, whose only job
- * is to order the slot's contents before the index that publishes it, as the model's steps do.
+ * is to order the slot's contents before the index that publishes it, as the model's steps do;
+ * the post's waiter load and the unmark are fenced (seq_cst) as the model's steps are ordered.
  *
  * Properties:
  *   - safety assertions: every popped value is one the producer pushed, in FIFO order and
@@ -62,11 +61,14 @@
  *     the LTL property `stops` (with weak fairness) says the same as a liveness property.
  *
  * Built with -DBROKEN, the sleeper does not re-check wake_pending after announcing itself
- * (the second half of the Dekker handshake, port_posix.c:420); with -DBROKEN_WAKER, the waker
- * reads `sleeping` before it stores wake_pending (the order of port_posix.c:308-309 reversed).
- * In both spin must find the lost wake-up. Removing instead the loop's re-check (loop.c:416) or
- * the early exchange (port_posix.c:401) leaves the model correct: they save a system call,
- * while the two ordered pairs of the Dekker handshake are what no wake-up can slip between.
+ * (the second half of the Dekker handshake in hf__posix_poll()); with -DBROKEN_WAKER, the waker
+ * reads `sleeping` before it stores wake_pending (hf_port_wake()'s order reversed); with
+ * -DBROKEN_MARK, a post marks the task before it publishes its data (as HF_TEST_BROKEN_MARK_EARLY
+ * builds hf_flag_set()): the task can run, find nothing, park, and the data then arrives with
+ * no mark left. In all three spin must find the lost wake-up. Removing instead the loop's
+ * re-check (hf__ready_pending() before the sleep) or the early exchange in hf_port_sleep()
+ * leaves the model correct: they save a system call, while the ordered pairs of the Dekker
+ * handshakes are what no wake-up can slip between.
  *
  * Run: ctest -L model (tests/model/check_model.py), or by hand:
  *   spin -a tests/model/handoff.pml && cc -O2 -DSAFETY -DNOCLAIM -o pan pan.c && ./pan -m2000000
@@ -85,7 +87,7 @@ byte buf[CAP];
 byte head, tail;
 byte dropped;
 bit flag;
-bit g_signal;
+bit registered, marked, polled;
 bit wake_pending, sleeping, pipe;
 bit producers_done;
 
@@ -93,8 +95,7 @@ bit producers_done;
 byte consumed, last_popped, flags_taken;
 bit stopped;
 
-inline hf__signal() {
-    g_signal = 1; /* L.signal = 1, loop.c:51 */
+inline port_wake() {
 #ifdef BROKEN_WAKER
     if
     :: sleeping -> pipe = 1
@@ -102,26 +103,52 @@ inline hf__signal() {
     fi;
     wake_pending = 1
 #else
-    wake_pending = 1; /* port_posix.c:308 */
-    if                /* port_posix.c:309-315 */
+    wake_pending = 1; /* hf_port_wake(): the store */
+    if                /* then the load of sleeping, and the pipe */
     :: sleeping -> pipe = 1
     :: else -> skip
     fi
 #endif
 }
 
+/* hf__post(): the waiter is loaded after the data was stored (fence), and its node is marked */
+inline post() {
+    if
+    :: registered ->
+        if
+        :: marked -> skip /* already marked: its poster woke the loop */
+        :: else -> marked = 1; port_wake()
+        fi
+    :: else ->
+        if
+        :: polled -> skip
+        :: else -> polled = 1; port_wake()
+        fi
+    fi
+}
+
 inline evq_push(v) {
     byte h, t;
     h = head;
-    t = tail; /* isr.c:96, acquire */
+    t = tail; /* acquire */
     if
-    :: (h - t + IDX) % IDX >= CAP -> /* isr.c:97 */
+    :: (h - t + IDX) % IDX >= CAP ->
         dropped++;
     :: else ->
-        buf[h % CAP] = v;         /* isr.c:105-109 */
-        head = (h + 1) % IDX      /* isr.c:110, release */
+        buf[h % CAP] = v;         /* the slot */
+        head = (h + 1) % IDX      /* release */
     fi;
-    hf__signal()
+    post()
+}
+
+inline flag_set() {
+#ifdef BROKEN_MARK
+    post();
+    flag = 1
+#else
+    flag = 1; /* hf_flag_set(): the store, then the post */
+    post()
+#endif
 }
 
 proctype isr() {
@@ -129,38 +156,42 @@ proctype isr() {
     do
     :: seq <= N ->
         evq_push(seq);
-        flag = 1; /* hf_flag_set(): isr.c:38 */
-        hf__signal();
+        flag_set();
         seq++
     :: else -> break
     od;
-    /* the producers' last act in the stress test: done, then a signal */
+    /* the producers' last act in the stress test: done, then a post (of another flag) */
+#ifdef BROKEN_MARK
+    post();
+    producers_done = 1
+#else
     producers_done = 1;
-    hf__signal()
+    post()
+#endif
 }
 
-/* One step of the consumer task; sets `worked` when it did something. */
-inline consumer_step(worked) {
+/* One step of the consumer task; it registers as the objects' waiter (hf__park_on) before its
+ * first look at them. */
+inline consumer_step() {
     bit done_seen;
     byte h2, v;
+    registered = 1;
     done_seen = producers_done;
-    worked = 0;
     if
-    :: flag -> flag = 0; flags_taken++; worked = 1 /* hf_flag_take(): a load, an exchange */
+    :: flag -> flag = 0; flags_taken++ /* hf_flag_take(): a load, an exchange */
     :: else -> skip
     fi;
     do
-    :: h2 = head; /* isr.c:117, acquire */
+    :: h2 = head; /* acquire */
         if
         :: h2 == tail -> break
         :: else ->
-            v = buf[tail % CAP]; /* isr.c:121 */
+            v = buf[tail % CAP];
             assert(v >= 1 && v <= N);
             assert(consumed == 0 || v > last_popped); /* FIFO, never twice */
             last_popped = v;
             consumed++;
-            tail = (tail + 1) % IDX; /* isr.c:122, release */
-            worked = 1
+            tail = (tail + 1) % IDX /* release */
         fi
     od;
     if
@@ -168,49 +199,49 @@ inline consumer_step(worked) {
         /* everything was pushed before `done`: all of it has been seen now */
         assert(consumed + dropped == N);
         assert(flag == 0);
-        stopped = 1 /* hf_loop_stop(), loop.c:293-296 */
+        stopped = 1 /* hf_loop_stop() */
     :: else -> skip
     fi
 }
 
 inline port_sleep() {
     bit was;
-    atomic { was = wake_pending; wake_pending = 0 } /* port_posix.c:401 */
+    atomic { was = wake_pending; wake_pending = 0 } /* hf_port_sleep(): the early exchange */
     if
     :: was -> skip
     :: else ->
-        sleeping = 1; /* port_posix.c:419 */
+        sleeping = 1; /* hf__posix_poll(): announce */
 #ifndef BROKEN
-        atomic { was = wake_pending; wake_pending = 0 } /* port_posix.c:420 */
+        atomic { was = wake_pending; wake_pending = 0 } /* and look again */
 #endif
         if
         :: was -> skip
-        :: else -> (pipe == 1) /* ppoll(), port_posix.c:425: blocks until the pipe is readable */
+        :: else -> (pipe == 1) /* ppoll(): blocks until the pipe is readable */
         fi;
-        sleeping = 0;     /* port_posix.c:434 */
-        wake_pending = 0; /* port_posix.c:435 */
-        pipe = 0          /* port_posix.c:436-438 */
+        sleeping = 0;
+        wake_pending = 0;
+        pipe = 0 /* drain */
     fi
 }
 
 proctype loop() {
-    bit signalled, progress, worked;
+    bit ready = 1; /* hf_task_start(): the consumer's first step is queued */
     do
-    :: stopped -> break /* L.stop, loop.c:388-391 */
+    :: stopped -> break /* L.stop */
     :: else ->
-        /* take_signal(), loop.c:374-380 */
+        /* take_marked(): unmark, then queue the task; the poll node has no polled waiter */
         if
-        :: g_signal -> g_signal = 0; signalled = 1
-        :: else -> signalled = 0
+        :: marked -> marked = 0; ready = 1
+        :: else -> skip
         fi;
+        polled = 0;
         if
-        :: signalled || progress -> /* loop.c:396-399, and the ready task runs (407-415) */
-            progress = 0;
-            consumer_step(worked);
-            progress = worked
+        :: ready -> /* the round: the ready task runs */
+            ready = 0;
+            consumer_step()
         :: else ->
             if
-            :: progress || g_signal -> skip /* loop.c:416: the re-check before sleeping */
+            :: marked || polled -> skip /* hf__ready_pending(): the re-check before sleeping */
             :: else -> port_sleep()
             fi
         fi

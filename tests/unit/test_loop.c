@@ -1,6 +1,9 @@
 /* The event loop and its tasks (loop.h), in virtual time: scheduling order, exact wake-up times,
  * awaits with time-outs, cancellation and FINALLY, the task limit, the timer heap, stopping,
  * tickless sleep and hog reports. Every test runs at epoch 0 and across the microsecond wrap. */
+#define _POSIX_C_SOURCE 200809L /* sigsetjmp */
+#include <setjmp.h>
+
 #include "hf_test.h"
 
 /* ---- a trace of (code, virtual time) written by tasks ---------------------------------------- */
@@ -289,6 +292,180 @@ static void test_await_flag_woken_by_isr(void **state) {
     hft_run_ms(1200);
     CHECK_TRACE({0, 100}, {1, 300}, {2, 700}, {3, 1000});
     assert_true(hf_task_done(&s.task));
+}
+
+/* ---- readiness: a post runs exactly the task awaiting its object --------------------------- */
+
+typedef struct {
+    hf_task_t task;
+    unsigned steps; /* how many times its step function ran */
+    uint32_t i;
+} counted_t;
+
+static hf_flag_t flag_c;
+
+/* Awaits flag_a once, traces 1; counts its steps. */
+static int count_flag_a_fn(hf_task_t *self) {
+    counted_t *c = (counted_t *)self;
+    c->steps++;
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_FLAG(&flag_a);
+    trace(1);
+    HF_FINALLY;
+    trace(9);
+    HF_TASK_END();
+}
+
+/* Polls flag_b (HF_AWAIT_UNTIL), traces 2. */
+static int poll_flag_b_fn(hf_task_t *self) {
+    counted_t *c = (counted_t *)self;
+    c->steps++;
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_UNTIL(hf_flag_take(&flag_b));
+    trace(2);
+    HF_TASK_END();
+}
+
+static void test_post_nobody_awaits(void **state) {
+    static counted_t parked, polled;
+    start(state);
+    hf_flag_clear(&flag_a);
+    hf_flag_clear(&flag_b);
+    hf_flag_clear(&flag_c);
+    parked = (counted_t){HF_TASK_INIT, 0, 0};
+    polled = (counted_t){HF_TASK_INIT, 0, 0};
+    assert_true(hf_task_start(&parked.task, count_flag_a_fn, "parked"));
+    assert_true(hf_task_start(&polled.task, poll_flag_b_fn, "polled"));
+    hft_run_ms(10);
+    assert_int_equal(parked.steps, 1u);
+    unsigned polled_steps = polled.steps;
+    /* flag_c: no task awaits it. The loop wakes, checks the polled waiter, runs nobody else. */
+    hf_flag_set(&flag_c);
+    hft_run_ms(20);
+    assert_int_equal(parked.steps, 1u);
+    assert_int_equal(polled.steps, polled_steps + 1u);
+    assert_int_equal(tr.n, 0u);
+    /* flag_b: awaited only by a polled condition, which sees it */
+    hf_flag_set(&flag_b);
+    hft_run_ms(30);
+    assert_int_equal(parked.steps, 1u);
+    CHECK_TRACE({2, 20});
+    assert_true(hf_task_done(&polled.task));
+    /* flag_a: its one waiter runs once */
+    hf_flag_set(&flag_a);
+    hft_run_ms(40);
+    assert_int_equal(parked.steps, 2u);
+    CHECK_TRACE({2, 20}, {1, 30}, {9, 30});
+    /* the task ended: the flag no longer knows it, a post runs nothing */
+    assert_null(atomic_load(&flag_a.waiter));
+    hf_flag_set(&flag_a);
+    hft_run_ms(50);
+    assert_int_equal(parked.steps, 2u);
+    assert_true(hf_flag_take(&flag_a));
+}
+
+/* Awaits flag_a, then flag_b, then flag_a: traces 10 + round at each. */
+static int two_objects_fn(hf_task_t *self) {
+    counted_t *c = (counted_t *)self;
+    c->steps++;
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_FLAG(&flag_a);
+    trace(10);
+    HF_AWAIT_FLAG(&flag_b);
+    trace(11);
+    HF_AWAIT_FLAG(&flag_a);
+    trace(12);
+    HF_TASK_END();
+}
+
+static void test_two_objects_one_task(void **state) {
+    static counted_t c;
+    start(state);
+    hf_flag_clear(&flag_a);
+    hf_flag_clear(&flag_b);
+    c = (counted_t){HF_TASK_INIT, 0, 0};
+    assert_true(hf_task_start(&c.task, two_objects_fn, "two"));
+    hft_run_ms(10);
+    assert_ptr_equal(atomic_load(&flag_a.waiter), &c.task.node);
+    hf_flag_set(&flag_b); /* not what it awaits now: it stays parked, the flag stays set */
+    hft_run_ms(20);
+    assert_int_equal(c.steps, 1u);
+    hf_flag_set(&flag_a);
+    hft_run_ms(30); /* 10; then flag_b, set at 10 ms, lets it through at once: 11 */
+    CHECK_TRACE({10, 20}, {11, 20});
+    assert_int_equal(c.steps, 2u);
+    /* back on flag_a, flag_b forgets it */
+    assert_ptr_equal(atomic_load(&flag_a.waiter), &c.task.node);
+    assert_null(atomic_load(&flag_b.waiter));
+    hf_flag_set(&flag_b);
+    hft_run_ms(40);
+    assert_int_equal(c.steps, 2u);
+    hf_flag_set(&flag_a);
+    hft_run_ms(50);
+    CHECK_TRACE({10, 20}, {11, 20}, {12, 40});
+    assert_int_equal(c.steps, 3u);
+    hf_flag_clear(&flag_b);
+}
+
+static void test_cancel_while_marked(void **state) {
+    static counted_t c;
+    start(state);
+    hf_flag_clear(&flag_a);
+    c = (counted_t){HF_TASK_INIT, 0, 0};
+    assert_true(hf_task_start(&c.task, count_flag_a_fn, "victim"));
+    hft_run_ms(10);
+    hf_flag_set(&flag_a); /* marked ready, and before the loop takes the mark: */
+    assert_true(hf_task_cancel(&c.task));
+    CHECK_TRACE({9, 10}); /* FINALLY ran at once; the body never saw the flag */
+    assert_true(hf_task_cancelled(&c.task));
+    hft_run_ms(20);                /* the mark is taken and ignored */
+    assert_int_equal(c.steps, 2u); /* the step that parked, and FINALLY */
+    CHECK_TRACE({9, 10});
+    /* started again, it is marked by the next post as usual */
+    assert_true(hf_task_start(&c.task, count_flag_a_fn, "victim"));
+    hft_run_ms(30); /* the flag, still set, lets it through at once */
+    CHECK_TRACE({9, 10}, {1, 20}, {9, 20});
+    assert_true(hf_task_start(&c.task, count_flag_a_fn, "victim"));
+    hft_run_ms(40);
+    hf_flag_set(&flag_a);
+    hft_run_ms(50);
+    CHECK_TRACE({9, 10}, {1, 20}, {9, 20}, {1, 40}, {9, 40});
+}
+
+/* Awaits flag_a three times; after the first, raises the interrupt that sets flag_a from inside
+ * its own step (while it runs), before it awaits the flag again. */
+static int self_post_fn(hf_task_t *self) {
+    counted_t *c = (counted_t *)self;
+    c->steps++;
+    HF_TASK_BEGIN(self);
+    for (c->i = 0; c->i < 3; c->i++) {
+        HF_AWAIT_FLAG(&flag_a);
+        trace((int)c->i);
+        if (c->i == 0) {
+            hf_sim_drive(14, 0); /* the handler runs here and marks this running task */
+            HF_AWAIT_MS(5);
+        }
+    }
+    HF_TASK_END();
+}
+
+static void test_post_during_own_step(void **state) {
+    static counted_t c;
+    start(state);
+    setup_button(14, &flag_a);
+    c = (counted_t){HF_TASK_INIT, 0, 0};
+    assert_true(hf_task_start(&c.task, self_post_fn, "self"));
+    hft_run_ms(10);
+    hf_flag_set(&flag_a);
+    hft_run_ms(30); /* 0 at 10 ms; the post made during that step is not lost: 1 at 15 ms */
+    CHECK_TRACE({0, 10}, {1, 15});
+    unsigned steps = c.steps;
+    hft_run_ms(40); /* nothing more is posted: the task does not run */
+    assert_int_equal(c.steps, steps);
+    hf_sim_drive(14, 1);
+    hft_run_ms(50);
+    CHECK_TRACE({0, 10}, {1, 15}, {2, 40});
+    assert_true(hf_task_done(&c.task));
 }
 
 /* ---- timed awaits ---------------------------------------------------------------------------- */
@@ -825,22 +1002,43 @@ static int other_fn(hf_task_t *self) {
     HF_TASK_END();
 }
 
+/* hf_task_start() refuses @p t: with HF_CFG_CHECKS its precondition stops it (the fault is caught
+ * here, misuse.c checks where it is reported), without them it returns false; either way the
+ * task and the loop are unchanged. */
+static sigjmp_buf refused_at;
+
+static void on_refused(const char *file, int line) {
+    (void)file;
+    (void)line;
+    siglongjmp(refused_at, 1);
+}
+
+static bool start_refused(hf_task_t *t, hf_task_fn_t fn, const char *name) {
+    volatile bool refused = true;
+    hf_sim_on_fault(on_refused);
+    if (sigsetjmp(refused_at, 1) == 0) {
+        refused = !hf_task_start(t, fn, name);
+    }
+    hf_sim_on_fault(NULL);
+    return refused;
+}
+
 static void test_start_refuses_running_task(void **state) {
     start(state);
     sleeper_start(&s_a, 10, 300);
-    assert_false(hf_task_start(&s_a.task, other_fn, "other")); /* ready */
+    assert_true(start_refused(&s_a.task, other_fn, "other")); /* ready */
     hft_run_ms(100);
-    assert_false(hf_task_start(&s_a.task, other_fn, "other")); /* sleeping */
-    assert_false(hf_task_start(&s_a.task, sleeper_fn, "again"));
+    assert_true(start_refused(&s_a.task, other_fn, "other")); /* sleeping */
+    assert_true(start_refused(&s_a.task, sleeper_fn, "again"));
     hft_run_ms(1000);
     CHECK_TRACE({10, 0}, {11, 300}, {19, 300}); /* unaffected, not restarted */
     /* ended: it may start again, from its beginning */
     assert_true(hf_task_start(&s_a.task, sleeper_fn, "again"));
-    assert_false(hf_task_start(&s_a.task, sleeper_fn, "again"));
+    assert_true(start_refused(&s_a.task, sleeper_fn, "again"));
     hft_run_ms(2000);
     CHECK_TRACE({10, 0}, {11, 300}, {19, 300}, {10, 1000}, {11, 1300}, {19, 1300});
     hf_task_t t = HF_TASK_INIT;
-    assert_false(hf_task_start(&t, NULL, "null"));
+    assert_true(start_refused(&t, NULL, "null"));
     assert_true(hf_task_done(&t));
 }
 
@@ -855,14 +1053,14 @@ static void test_start_refuses_beyond_max_tasks(void **state) {
     extra->task = (hf_task_t)HF_TASK_INIT;
     extra->code = 1000;
     extra->ms = 1;
-    assert_false(hf_task_start(&extra->task, sleeper_fn, "extra"));
+    assert_true(start_refused(&extra->task, sleeper_fn, "extra"));
     assert_true(hf_task_done(&extra->task));
     hft_run_ms(500);
-    assert_false(hf_task_start(&extra->task, sleeper_fn, "extra"));
+    assert_true(start_refused(&extra->task, sleeper_fn, "extra"));
     assert_true(hf_task_cancel(&many[3].task)); /* one slot free */
     assert_true(hf_task_start(&extra->task, sleeper_fn, "extra"));
     hf_task_t t = HF_TASK_INIT;
-    assert_false(hf_task_start(&t, other_fn, "other")); /* full again */
+    assert_true(start_refused(&t, other_fn, "other")); /* full again */
     hft_run_ms(2000);
     assert_int_equal(tr.n, 16u + 1u + 1u + 15u * 2u + 2u);
     for (unsigned i = 0; i < HF_CFG_MAX_TASKS; i++) {
@@ -872,7 +1070,7 @@ static void test_start_refuses_beyond_max_tasks(void **state) {
     for (unsigned i = 0; i < HF_CFG_MAX_TASKS; i++) {
         sleeper_start(&many[i], 0, 1);
     }
-    assert_false(hf_task_start(&extra->task, sleeper_fn, "extra"));
+    assert_true(start_refused(&extra->task, sleeper_fn, "extra"));
     hft_run_ms(2100);
 }
 
@@ -1291,7 +1489,9 @@ int main(void) {
     HFT_AT_EPOCH(test_start_order_fifo, i), HFT_AT_EPOCH(test_await_exact_times, i),               \
         HFT_AT_EPOCH(test_run_until_returns_at_deadline, i),                                       \
         HFT_AT_EPOCH(test_yield_round_robin, i), HFT_AT_EPOCH(test_yield_lets_due_timer_in, i),    \
-        HFT_AT_EPOCH(test_await_flag_woken_by_isr, i), HFT_AT_EPOCH(test_await_flag_timeout, i),   \
+        HFT_AT_EPOCH(test_await_flag_woken_by_isr, i), HFT_AT_EPOCH(test_post_nobody_awaits, i),   \
+        HFT_AT_EPOCH(test_two_objects_one_task, i), HFT_AT_EPOCH(test_cancel_while_marked, i),     \
+        HFT_AT_EPOCH(test_post_during_own_step, i), HFT_AT_EPOCH(test_await_flag_timeout, i),      \
         HFT_AT_EPOCH(test_timeout_while_queued, i),                                                \
         HFT_AT_EPOCH(test_condition_and_timeout_at_same_time, i),                                  \
         HFT_AT_EPOCH(test_await_counter_and_evq, i), HFT_AT_EPOCH(test_await_until_other_task, i), \

@@ -43,7 +43,9 @@ int main(int argc, char **argv) {
     hf_gpio_input(BUTTON, HF_PULL_UP);
     hf_gpio_irq(BUTTON, HF_EDGE_FALL, button_isr, NULL);
     hf_print("Press the button to toggle the LED");
-    hf_task_start(&toggle_task, toggle, "toggle");
+    if (!hf_task_start(&toggle_task, toggle, "toggle")) {
+        return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
+    }
     hf_loop_run();
     return 0;
 }

@@ -152,6 +152,10 @@ typedef struct {
 /** Keep the lines the program prints (for hf_sim_write_svg()); off after reset. */
 void hf_sim_keep_lines(bool on);
 
+/** Call @p fn(file, line) when a precondition fails (hf_port_fault), after the report and before
+ * the abort; a test may leave it with longjmp() to go on. NULL: just report and abort. */
+void hf_sim_on_fault(void (*fn)(const char *file, int line));
+
 /** The lines kept since reset, in order; *n receives the count. */
 const hf_sim_line_t *hf_sim_lines(size_t *n);
 

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Interrupt to task on the chip, counted exactly: every instruction QEMU executes, one at a
+time (-singlestep -d exec,nochain, -icount shift=0 so that the emulated clock follows the
+instructions and every run is the same), from the first instruction of the interrupt handler
+(the vector, irq_dispatch) to the first instruction of bench_resumed(), the task's first call
+after its await; and the interrupt side alone, from the same first instruction to the first
+one back in thread mode (in hf_port_sleep(), after the WFI the loop slept in).
+
+The images are bench/onchip/irq.c as the Cortex-M sub-builds make them (bench_irq_KIND_N.elf:
+KIND flag or evq, N other tasks each awaiting a flag of its own that is never set).
+
+With --by-function, each count is followed by the instructions per function, in the order they
+first ran (the vector and the board's timer acknowledge are the board's; the rest is handoff's).
+
+usage: bench/onchip.py BUILD [--by-function]   (the host build directory: BUILD/cortex-m33, BUILD/cortex-m0plus)
+Prints a markdown table; exit 1 when an image is missing or a run does not reach its marks.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BOARDS = [("cortex-m33", "Cortex-M33 (mps2-an505)", ["-M", "mps2-an505", "-cpu", "cortex-m33"]),
+          ("cortex-m0plus", "Cortex-M0+ (microbit)", ["-M", "microbit"])]
+KINDS = [("flag", "`hf_flag_set` → `HF_AWAIT_FLAG`"), ("evq", "`hf_evq_push` → `HF_AWAIT_EVQ`")]
+OTHERS = [0, 10, 100]
+TRACE = re.compile(r"^Trace \d+: \S+ \[[0-9a-f]+/([0-9a-f]+)/[0-9a-f]+/[0-9a-f]+\] (\S*)")
+
+
+def count(qemu, machine, elf, tmp):
+    log = os.path.join(tmp, "exec.log")
+    p = subprocess.run([qemu, *machine, "-nographic", "-monitor", "none", "-serial", "none",
+                        "-semihosting-config", "enable=on,target=native",
+                        "-icount", "shift=0,align=off,sleep=off", "-singlestep",
+                        "-d", "exec,nochain", "-D", log, "-kernel", elf],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0 or "resumed" not in p.stdout + p.stderr:
+        raise SystemExit(f"{elf}: status {p.returncode}, no 'resumed':\n{p.stdout}{p.stderr}")
+    start = isr_end = end = None
+    n = 0
+    per = {}
+    with open(log) as f:
+        for line in f:
+            m = TRACE.match(line)
+            if m is None:
+                continue
+            sym = m.group(2)
+            if start is None:
+                if sym == "irq_dispatch":
+                    start = n
+            if start is not None:
+                if sym == "bench_resumed":
+                    end = n
+                    break
+                per[sym] = per.get(sym, 0) + 1
+                if sym == "hf_cm_systick_isr":
+                    raise SystemExit(f"{elf}: a SysTick interrupt inside the measured window")
+                if isr_end is None and sym == "hf_port_sleep":
+                    isr_end = n
+            n += 1
+    if start is None or isr_end is None or end is None:
+        raise SystemExit(f"{elf}: the trace does not reach the marks")
+    return isr_end - start, end - start, per
+
+
+def main():
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] != "--by-function"):
+        raise SystemExit(__doc__)
+    build = sys.argv[1]
+    by_function = len(sys.argv) == 3
+    qemu = shutil.which("qemu-system-arm")
+    if qemu is None:
+        raise SystemExit("qemu-system-arm not found (tools/bootstrap installs it)")
+    print("| core | post → await | other tasks waiting | interrupt side | interrupt → task |")
+    print("|---|---|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for sub, label, machine in BOARDS:
+            for kind, what in KINDS:
+                for n in OTHERS:
+                    elf = os.path.join(build, sub, f"bench_irq_{kind}_{n}.elf")
+                    if not os.path.exists(elf):
+                        raise SystemExit(f"{elf} is missing: build the Cortex-M sub-builds")
+                    isr, total, per = count(qemu, machine, elf, tmp)
+                    print(f"| {label} | {what} | {n} | {isr} | {total} |")
+                    if by_function:
+                        print("|  |  |  | " + ", ".join(f"{k} {v}" for k, v in per.items())
+                              + " |  |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+# Runs tests/target/test_require.c, which starts a running task, and checks the report: the
+# file:line of the HF_REQUIRE in src/loop.c (found by its text), exit status 3, nothing after.
+#   cmake -DEMULATOR="qemu-system-arm;..." -DPROGRAM=target_require.elf -DROOT=... -P expect_require.cmake
+file(STRINGS ${ROOT}/src/loop.c lines)
+set(n 0)
+set(want "")
+foreach(l IN LISTS lines)
+  math(EXPR n "${n} + 1")
+  if(l MATCHES "HF_REQUIRE\\(hf_task_done\\(t\\)\\);")
+    set(want ${n})
+  endif()
+endforeach()
+if(want STREQUAL "")
+  message(FATAL_ERROR "src/loop.c has no HF_REQUIRE(hf_task_done(t)) any more")
+endif()
+execute_process(COMMAND ${EMULATOR} ${PROGRAM} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                ERROR_VARIABLE out TIMEOUT 60)
+message("${out}")
+if(NOT rc EQUAL 3)
+  message(FATAL_ERROR "expected exit status 3, got '${rc}'")
+endif()
+if(NOT out MATCHES "src/loop.c:${want}: precondition failed")
+  message(FATAL_ERROR "no report of src/loop.c:${want}")
+endif()
+if(out MATCHES "still running|first start refused")
+  message(FATAL_ERROR "the program went on after the misuse")
+endif()
