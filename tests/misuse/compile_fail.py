@@ -7,7 +7,8 @@ Also the user configuration (include/handoff/config.h): a handoff_config.h on th
 sets options; a value out of range stops the build with its #error; a program built with a
 layout-changing option other than the library's fails to link, naming the symbol.
 
-usage: compile_fail.py CC LIBRARY INCLUDE_DIR...   (LIBRARY: the host library, libhandoff_posix.a)
+usage: compile_fail.py CC LIBRARY INCLUDE_DIR...   (LIBRARY: the host library, libhandoff_posix.a;
+       the environment's HF_TEST_LIBS: the libraries it needs, HF_TEST_CFLAGS: flags)
 """
 import os
 import re
@@ -93,7 +94,8 @@ def config_checks(cc, lib, incs, d):
             f.write(src)
         cmd = [cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", user] + \
               [f"-I{i}" for i in incs] + extra + os.environ.get("HF_TEST_CFLAGS", "").split()
-        cmd += [path, lib, "-lpthread", "-o", os.path.join(d, "prog")] if link else \
+        cmd += [path, lib, "-lpthread", *os.environ.get("HF_TEST_LIBS", "").split(),
+                "-o", os.path.join(d, "prog")] if link else \
             ["-c", path, "-o", os.devnull]
         p = subprocess.run(cmd, capture_output=True, text=True)
         return p.returncode, p.stderr
