@@ -20,9 +20,9 @@
 #define IDLE_MS     700
 #define MAX_PENDING 8
 
-/* 64 edges (512 bytes): room for the worst bounce burst measured on a 125 MHz RP2040, where a
- * switch giving 1000 edges in 5 ms is drained with no edge lost (tests/e2e). */
-HF_EVQ_DEFINE(edges, 64);
+/* 128 edges (1 KiB): room for the worst bounce burst measured on a 125 MHz RP2040, where a
+ * switch giving 1000 edges in 5 ms is drained with no edge lost (tests/e2e; 64 lost 5). */
+HF_EVQ_DEFINE(edges, 128);
 static hf_button_t button_a, button_b;
 static hf_button_t *const buttons[] = {&button_a, &button_b};
 static hf_input_t input;
