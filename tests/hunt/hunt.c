@@ -288,7 +288,12 @@ static void *wake_producer(void *arg) {
     hf_flag_set(&W.ping); /* round 1 */
     atomic_store(&W.posted, 1u);
     for (uint32_t r = 1; r <= W.rounds; r++) {
-        while (atomic_load(&W.taken) < r) {
+        /* The take mostly comes within microseconds: watch for it closely first, so that the
+         * next post follows it at once and lands in the loop's path back to sleep. */
+        for (uint32_t spins = 0; atomic_load(&W.taken) < r; spins++) {
+            if (spins < 20000u) {
+                continue;
+            }
             /* Blocked with the flag set, after the post had returned: nothing will wake the
              * loop but its time-out. */
             if (atomic_load(&W.posted) >= r && loop_in_ppoll() == 1 && hf_flag_is_set(&W.ping) &&
