@@ -219,6 +219,24 @@ def test_overflow(binaries):
     return 0
 
 
+def same_run(plain, timed, plain_out, out):
+    """Compare a run with notify to the run without: the same LED and buzzer changes, none moved
+    by more than 1 ms, the same lines. @return (problems, the largest shift in us)."""
+    problems, worst = [], 0
+    for pin in ("LED", "GP16"):
+        a, b = plain.get(pin, []), timed.get(pin, [])
+        if [v for _, v in a] != [v for _, v in b] or not a:
+            problems.append(f"{pin}: {len(a)} changes without notify, {len(b)} with")
+            continue
+        shift = max(abs(ta - tb) for (ta, _), (tb, _) in zip(a, b))
+        worst = max(worst, shift)
+        if shift > 1000:
+            problems.append(f"{pin}: a change moved by {shift} us (more than 1 ms)")
+    if out != plain_out:
+        problems.append(f"printed lines differ:\n{plain_out}\n---\n{out}")
+    return problems, worst
+
+
 def test_led(binaries):
     presses = [1000, 2000, 3000, 4000]
     with tempfile.TemporaryDirectory() as d:
@@ -231,19 +249,7 @@ def test_led(binaries):
         finally:
             records = server.stop()
         plain, timed = parse_vcd(plain_vcd), parse_vcd(notify_vcd)
-    problems = []
-    worst = 0
-    for pin in ("LED", "GP16"):
-        a, b = plain.get(pin, []), timed.get(pin, [])
-        if [v for _, v in a] != [v for _, v in b] or not a:
-            problems.append(f"{pin}: {len(a)} changes without notify, {len(b)} with")
-            continue
-        shift = max(abs(ta - tb) for (ta, _), (tb, _) in zip(a, b))
-        worst = max(worst, shift)
-        if shift > 1000:
-            problems.append(f"{pin}: a change moved by {shift} us (more than 1 ms)")
-    if out != plain_out:
-        problems.append(f"printed lines differ:\n{plain_out}\n---\n{out}")
+    problems, worst = same_run(plain, timed, plain_out, out)
     if not records or "no complete reply within 5000 ms" not in err:
         problems.append("the slow server was not reached, or no time-out was reported")
     if problems:

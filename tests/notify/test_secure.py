@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from certs import make_certs  # noqa: E402
 from test_notify import (Server, check_delivered, notify_args, parse_vcd, run,  # noqa: E402
-                         scenario)
+                         same_run, scenario)
 
 PRESSES = [1000, 1500, 2000]
 
@@ -89,18 +89,7 @@ def test_stall(binaries):
         finally:
             server.stop()
         plain, timed = parse_vcd(plain_vcd), parse_vcd(tls_vcd)
-    problems, worst = [], 0
-    for pin in ("LED", "GP16"):
-        a, b = plain.get(pin, []), timed.get(pin, [])
-        if [v for _, v in a] != [v for _, v in b] or not a:
-            problems.append(f"{pin}: {len(a)} changes without notify, {len(b)} with")
-            continue
-        shift = max(abs(ta - tb) for (ta, _), (tb, _) in zip(a, b))
-        worst = max(worst, shift)
-        if shift > 1000:
-            problems.append(f"{pin}: a change moved by {shift} us (more than 1 ms)")
-    if out != plain_out:
-        problems.append(f"printed lines differ:\n{plain_out}\n---\n{out}")
+    problems, worst = same_run(plain, timed, plain_out, out)
     if "stalling a handshake" not in server.log_text:
         problems.append("the server never saw a handshake begin")
     if "no connection within 3000 ms" not in err:
