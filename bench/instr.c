@@ -2,18 +2,24 @@
  * clean-up between them done outside the function that is counted:
  *   flag      hf_flag_set()        counter  hf_counter_add()     evq  hf_evq_push()
  *   defer     hf_defer()           each with its post (the ready set, hf_port_wake), loop awake
- *   dispatch  hf_loop_run_until(): one posted flag taken by the task awaiting it, which runs and
- *             awaits again, until the loop is idle; with --waiting N, N other tasks each await
- *             their own flag that is never set. The clock is the host board's virtual clock (a
- *             load, as a timer register read is on a chip; with --real-clock, clock_gettime(),
- *             about 34 instructions a read, two reads per dispatch)
+ *   dispatch  the loop running, asleep between interrupts: an interrupt handler (a scenario edge
+ *             on GP14, 1 ms apart) sets a flag; the loop wakes, the task awaiting the flag takes
+ *             it, awaits again, and the loop goes back to sleep. Counted: hf_loop_run_until()
+ *             without hf_port_sleep() (toggled off inside it), so from the sleep's return to the
+ *             next sleep: the loop's whole work per wake-up, the interrupt side not included
+ *             (that is `flag`). With --waiting N, N other tasks each await a flag of their own
+ *             that is never set. The clock is the host board's virtual clock (a load, as a
+ *             timer register read is on a chip; with --real-clock, clock_gettime(), about 34
+ *             instructions a read)
+ *   dispatch-call  hf_loop_run_until(now) after a hf_flag_set(): the same dispatch, plus
+ *             entering and leaving the loop each time
  *   uv        uv_async_send()      one fresh (not coalesced) send, libuv's loop awake
  *   spsc      bare_spsc_push()     a bare single-producer ring push, no wake-up
  * run.py runs `valgrind --tool=callgrind --toggle-collect=FUNCTION bench-instr --what W` at two
  * counts and divides the difference by the difference of the counts, which leaves out one-off
  * costs (first calls through the PLT, start-up).
  *
- * usage: bench-instr --what flag|counter|evq|defer|dispatch|uv|spsc|all [--count N]
+ * usage: bench-instr --what flag|counter|evq|defer|dispatch|dispatch-call|uv|spsc|all [--count N]
  *                    [--waiting N] [--real-clock] */
 #define _GNU_SOURCE
 #include <stdatomic.h>
@@ -65,11 +71,13 @@ static void run_defer(uint64_t n) {
 }
 
 static hf_task_t waiter;
+static uint64_t resumed;
 
 static int waiter_fn(hf_task_t *self) {
     HF_TASK_BEGIN(self);
     for (;;) {
         HF_AWAIT_FLAG(&flag);
+        resumed++;
     }
     HF_TASK_END();
 }
@@ -89,8 +97,14 @@ static int other_fn(hf_task_t *self) {
     HF_TASK_END();
 }
 
-static void run_dispatch(uint64_t n) {
+static void start_tasks(void) {
+    static const hf_task_t fresh = HF_TASK_INIT;
+    static const hf_flag_t clear = HF_FLAG_INIT;
+    flag = clear;
+    waiter = fresh;
     for (uint32_t i = 0; i < n_others; i++) {
+        others[i].task = fresh;
+        others[i].never = clear;
         if (!hf_task_start(&others[i].task, other_fn, "other")) {
             fprintf(stderr, "bench-instr: cannot start %u waiting tasks (HF_CFG_MAX_TASKS)\n",
                     (unsigned)n_others);
@@ -101,11 +115,61 @@ static void run_dispatch(uint64_t n) {
         fprintf(stderr, "bench-instr: cannot start the waiter\n");
         exit(2);
     }
+}
+
+/* Every dispatch must have reached the task: else the count measures something else. */
+static void check_resumed(uint64_t n) {
+    if (resumed != n) {
+        fprintf(stderr, "bench-instr: the task resumed %llu times for %llu posts\n",
+                (unsigned long long)resumed, (unsigned long long)n);
+        exit(2);
+    }
+    hf_task_cancel(&waiter);
+}
+
+static void run_dispatch_call(uint64_t n) {
+    start_tasks();
     for (uint64_t i = 0; i < n; i++) {
         hf_flag_set(&flag);
         (void)hf_loop_run_until(hf_now_us());
     }
-    hf_task_cancel(&waiter);
+    check_resumed(n);
+}
+
+static void on_edge(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us) {
+    (void)arg, (void)pin, (void)level, (void)t_us;
+    hf_flag_set(&flag);
+}
+
+static void run_dispatch(uint64_t n) {
+    /* n edges on GP14, 1 ms apart, from 1 ms; the scenario ends 1 ms after the last */
+    size_t cap = 32u * (size_t)(n + 2u);
+    char *text = malloc(cap);
+    if (text == NULL) {
+        fprintf(stderr, "bench-instr: out of memory\n");
+        exit(2);
+    }
+    size_t len = 0;
+    for (uint64_t i = 1; i <= n; i++) {
+        len += (size_t)snprintf(text + len, cap - len, "%llu GP14 %d\n", (unsigned long long)i,
+                                (int)((i & 1u) ^ 1u));
+    }
+    snprintf(text + len, cap - len, "end %llu\n", (unsigned long long)(n + 1u));
+    static hf_scenario_t sc;
+    char err[256];
+    if (!hf_scenario_parse("dispatch", text, &sc, err, sizeof err)) {
+        fprintf(stderr, "bench-instr: %s\n", err);
+        exit(2);
+    }
+    free(text);
+    hf_gpio_input(14, HF_PULL_UP);
+    hf_gpio_irq(14, HF_EDGE_BOTH, on_edge, NULL);
+    start_tasks();
+    hf_ticks_us_t t0 = hf_now_us();
+    hf_sim_play(&sc, NULL);
+    (void)hf_loop_run_until(hf_ticks_add(t0, (int32_t)(n * 1000u + 500u)));
+    check_resumed(n);
+    hf_scenario_free(&sc);
 }
 
 static void on_async(uv_async_t *h) {
@@ -153,7 +217,8 @@ static const struct {
     {"counter", "hf_counter_add", run_counter},
     {"evq", "hf_evq_push", run_evq},
     {"defer", "hf_defer", run_defer},
-    {"dispatch", "hf_loop_run_until", run_dispatch},
+    {"dispatch", "hf_loop_run_until,hf_port_sleep", run_dispatch},
+    {"dispatch-call", "hf_loop_run_until", run_dispatch_call},
     {"uv", "uv_async_send", run_uv},
     {"spsc", "bare_spsc_push", run_spsc},
 };
@@ -171,11 +236,14 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         real_clock = real_clock || strcmp(argv[i], "--real-clock") == 0;
     }
-    hf_sim_reset(!real_clock && strcmp(what, "dispatch") == 0, 0);
-    hf_loop_init();
     bool found = false;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         if (strcmp(what, "all") == 0 || strcmp(what, ops[i].what) == 0) {
+            /* each from a fresh board and loop */
+            hf_sim_reset(!real_clock && strncmp(ops[i].what, "dispatch", 8) == 0, 0);
+            hf_loop_init();
+            hf_flag_clear(&flag);
+            resumed = 0;
             ops[i].run(n);
             printf("| %s | %s | %llu calls |\n", ops[i].what, ops[i].function,
                    (unsigned long long)n);

@@ -17,22 +17,21 @@ void hf__ready_mark(hf__node_t *n);
  * holds, or the polled waiters (hf__ready_poll) when it holds none, and wake the loop. @isr_ok */
 void hf__post(hf__node_t *_Atomic *w);
 
-/* Take every marked node. @return the first one marked, linked through `next` in the order they
- * were marked up to &hf__ready_end; each is still marked, and the caller unmarks it (stores
- * NULL in its `next`, then a seq_cst fence) before it acts on it. Loop only. */
-hf__node_t *hf__ready_take(void);
+/* The ready set's stack: the node marked last, linked through `next` to the ones marked before
+ * it, up to &hf__ready_end; NULL when no node is marked. Posts push (hf__ready_mark); the loop
+ * takes it whole (loop.c). */
+extern hf__node_t *_Atomic hf__ready_head;
 
-/* @return true when some node is marked. Loop only. */
-bool hf__ready_pending(void);
+/* The loop's own nodes, side by side so that one comparison tells them from a task's: the
+ * deferred-call queue, "re-check the polled waiters", and hf_loop_stop(). */
+enum { HF__OWN_DEFER, HF__OWN_POLL, HF__OWN_STOP, HF__OWN_N };
+extern hf__node_t hf__ready_own[HF__OWN_N];
+#define hf__ready_defer (hf__ready_own[HF__OWN_DEFER])
+#define hf__ready_poll  (hf__ready_own[HF__OWN_POLL])
+#define hf__ready_stop  (hf__ready_own[HF__OWN_STOP])
 
-/* The loop's own nodes: the deferred-call queue, and "re-check the polled waiters". */
-extern hf__node_t hf__ready_defer, hf__ready_poll;
-
-/* The end of a list that hf__ready_take() returns. */
+/* The end of the ready set's stack. */
 extern hf__node_t hf__ready_end;
-
-/* Forget every mark, unmarking the nodes (hf_loop_init). */
-void hf__ready_reset(void);
 
 /* Empty the deferred-call queue and zero its failure count (hf_loop_init). */
 void hf__defer_reset(void);

@@ -42,16 +42,16 @@ static void rmw_add(atomic_uint *v, uint32_t n) {
  * is in the stack at most once, and only the poster that claimed it links it. The loop takes
  * the whole stack with one exchange (no pop, hence no ABA), reverses it in place into the order
  * of marking while the nodes are still marked (no poster touches a marked node), and
- * (loop.c, take_marked) unmarks each node just before it acts on it: a post that lands after the
+ * (loop.c, ready_take) unmarks each node just before it acts on it: a post that lands after the
  * unmark marks it again, so the task runs once more, never zero times. The end of the stack is END,
  * never NULL, so that a linked node stays marked. Without atomic read-modify-write the claim and
  * the push run in the critical section. */
 
-hf__node_t hf__ready_defer, hf__ready_poll;
+hf__node_t hf__ready_own[HF__OWN_N];
 
 hf__node_t hf__ready_end; /* its address ends the stack */
 
-static struct { hf__node_t *_Atomic head; /* the last node marked, NULL when none */ } R;
+hf__node_t *_Atomic hf__ready_head; /* the last node marked, NULL when none */
 
 #define END (&hf__ready_end)
 
@@ -65,18 +65,18 @@ void hf__ready_mark(hf__node_t *n) {
                                                  memory_order_relaxed)) {
         return;
     }
-    hf__node_t *old = atomic_load_explicit(&R.head, memory_order_relaxed);
+    hf__node_t *old = atomic_load_explicit(&hf__ready_head, memory_order_relaxed);
     do {
         atomic_store_explicit(&n->next, old != NULL ? old : END, memory_order_relaxed);
-    } while (!atomic_compare_exchange_weak_explicit(&R.head, &old, n, memory_order_release,
+    } while (!atomic_compare_exchange_weak_explicit(&hf__ready_head, &old, n, memory_order_release,
                                                     memory_order_relaxed));
 #else
     hf_irq_state_t s = hf_port_critical_enter();
     bool marked = atomic_load_explicit(&n->next, memory_order_relaxed) != NULL;
     if (!marked) {
-        hf__node_t *old = atomic_load_explicit(&R.head, memory_order_relaxed);
+        hf__node_t *old = atomic_load_explicit(&hf__ready_head, memory_order_relaxed);
         atomic_store_explicit(&n->next, old != NULL ? old : END, memory_order_relaxed);
-        atomic_store_explicit(&R.head, n, memory_order_relaxed);
+        atomic_store_explicit(&hf__ready_head, n, memory_order_relaxed);
     }
     hf_port_critical_exit(s);
     if (marked) {
@@ -93,43 +93,6 @@ void hf__post(hf__node_t *_Atomic *w) {
     atomic_thread_fence(memory_order_seq_cst);
     hf__node_t *n = atomic_load_explicit(w, memory_order_relaxed);
     hf__ready_mark(n != NULL ? n : &hf__ready_poll);
-}
-
-bool hf__ready_pending(void) {
-    return atomic_load_explicit(&R.head, memory_order_seq_cst) != NULL;
-}
-
-static hf__node_t *take_all(void) {
-#if HF_CFG_ATOMIC_RMW
-    return atomic_exchange_explicit(&R.head, NULL, memory_order_acquire);
-#else
-    hf_irq_state_t s = hf_port_critical_enter();
-    hf__node_t *n = atomic_load_explicit(&R.head, memory_order_relaxed);
-    atomic_store_explicit(&R.head, NULL, memory_order_relaxed);
-    hf_port_critical_exit(s);
-    return n;
-#endif
-}
-
-hf__node_t *hf__ready_take(void) {
-    hf__node_t *n = take_all();
-    hf__node_t *fifo = END; /* reverse: the first marked first */
-    while (n != NULL && n != END) {
-        hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
-        atomic_store_explicit(&n->next, fifo, memory_order_relaxed);
-        fifo = n;
-        n = next;
-    }
-    return fifo;
-}
-
-void hf__ready_reset(void) {
-    hf__node_t *n = take_all();
-    while (n != NULL && n != END) {
-        hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
-        atomic_store_explicit(&n->next, NULL, memory_order_relaxed);
-        n = next;
-    }
 }
 
 /* ---- flag ----------------------------------------------------------------------------------- */

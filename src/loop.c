@@ -39,8 +39,6 @@ static struct {
     uint32_t live;
     uint32_t timer_seq;
     hf_task_t *current;
-    bool deferred; /* deferred calls ran since the clock was read */
-    atomic_uint stop;
     /* hf_now_ms() state: all zero at start, which makes the first reading now / 1000 */
     hf_ticks_us_t ms_last_us;
     uint32_t ms_rem_us;
@@ -289,21 +287,48 @@ static hf_ticks_ms_t ms_advance(hf_ticks_us_t now) {
     return L.ms;
 }
 
+/* Keep the millisecond tick in step with every wrap of the microsecond tick: called at least
+ * every 2^31 us (the loop's longest sleep), it advances it at least every 2^30 us. */
+static void keep_ms(hf_ticks_us_t now) {
+    if (now - L.ms_last_us > (1u << 30)) {
+        (void)ms_advance(now);
+    }
+}
+
 hf_ticks_ms_t hf_now_ms(void) {
     return ms_advance(hf_port_now_us());
 }
 
 /* ---- the loop ------------------------------------------------------------------------------- */
 
+/* Take the ready set's whole stack: the node marked last, or NULL. One exchange, no pop, hence
+ * no ABA (isr.c). */
+static hf__node_t *ready_take_all(void) {
+#if HF_CFG_ATOMIC_RMW
+    return atomic_exchange_explicit(&hf__ready_head, NULL, memory_order_acquire);
+#else
+    hf_irq_state_t s = hf_port_critical_enter();
+    hf__node_t *n = atomic_load_explicit(&hf__ready_head, memory_order_relaxed);
+    atomic_store_explicit(&hf__ready_head, NULL, memory_order_relaxed);
+    hf_port_critical_exit(s);
+    return n;
+#endif
+}
+
 void hf_loop_init(void) {
     memset(&L, 0, sizeof L);
     hf__defer_reset();
-    hf__ready_reset();
+    hf__node_t *n = ready_take_all(); /* forget every mark */
+    while (n != NULL && n != &hf__ready_end) {
+        hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
+        atomic_store_explicit(&n->next, NULL, memory_order_relaxed);
+        n = next;
+    }
 }
 
 void hf_loop_stop(void) {
-    atomic_store_explicit(&L.stop, 1u, memory_order_seq_cst);
-    hf_port_wake();
+    /* the loop finds the request where it finds every post */
+    hf__ready_mark(&hf__ready_stop);
 }
 
 static void report_hog(hf_task_t *t, uint32_t us) {
@@ -318,15 +343,14 @@ static void report_hog(hf_task_t *t, uint32_t us) {
 static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
     t->state = HF__ST_RUNNING;
     L.current = t;
-    int r = t->fn(t);
-    while (r == HF__AGAIN && !(t->flags & HF__F_CANCEL_REQ)) {
+    int r;
+    do {
         r = t->fn(t);
-    }
+    } while (r == HF__AGAIN && !(t->flags & HF__F_CANCEL_REQ));
     hf_ticks_us_t t1 = hf_port_now_us();
-    uint32_t took = t1 - t0;
     L.current = NULL;
-    if (took > HF_CFG_HOG_US && !(t->flags & HF__F_HOG_REPORTED)) {
-        report_hog(t, took);
+    if (t1 - t0 > HF_CFG_HOG_US && !(t->flags & HF__F_HOG_REPORTED)) {
+        report_hog(t, t1 - t0);
     }
     if (t->flags & HF__F_CANCEL_REQ) {
         if (r == HF__DONE) { /* it ran through FINALLY on its own: not twice */
@@ -337,21 +361,27 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
         }
         return t1;
     }
-    if (r & HF__IDLE) {
-        r -= HF__IDLE;
-    } else {
+    if (!(r & HF__IDLE)) {
         L.progress = true;
     }
-    if (r == HF__PARK) {
+    r &= ~HF__IDLE;
+    if (r == HF__PARK) { /* the common case first */
         t->state = HF__ST_PARKED;
-    } else if (r == HF__YIELD) {
-        ready_push(t);
-    } else if (r == HF__SLEEP) {
+        return t1;
+    }
+    switch (r) {
+    case HF__SLEEP:
         t->state = HF__ST_SLEEPING;
-    } else if (r == HF__WAIT) {
+        break;
+    case HF__WAIT:
         list_push(&L.wait, t, HF__ST_WAITING);
-    } else { /* HF__DONE */
+        break;
+    case HF__YIELD:
+        ready_push(t);
+        break;
+    default: /* HF__DONE */
         task_finish(t);
+        break;
     }
     return t1;
 }
@@ -374,88 +404,109 @@ static void expire_timers(hf_ticks_us_t now) {
     }
 }
 
-/* Take the ready set: the deferred calls run now, a parked task that was marked becomes ready,
- * in the order of marking. Any post is also a reason to check the polled waiters again. */
-static void take_marked(void) {
-    hf__node_t *n = hf__ready_take();
+enum { TOOK_DEFERRED = 1, TOOK_STOP = 2 };
+
+/* Take the ready set, which is not empty: the deferred calls run now, a parked task that was
+ * marked becomes ready, in the order of marking. Any post is also a reason to check the polled
+ * waiters again. The stack is reversed in place into the order of marking while its nodes are
+ * still marked (no poster touches a marked node); each node is unmarked just before the loop
+ * acts on it: a post that lands after the unmark marks it again, so the task runs once more,
+ * never zero times.
+ * @return TOOK_DEFERRED when deferred calls ran (they take their own time: the clock must be
+ *         read again), plus TOOK_STOP when hf_loop_stop() was called. */
+static unsigned take_marked(void) {
+    hf__node_t *n = ready_take_all();
+    hf__node_t *fifo = &hf__ready_end;
     while (n != &hf__ready_end) {
         hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
-        atomic_store_explicit(&n->next, NULL, memory_order_seq_cst);
+        atomic_store_explicit(&n->next, fifo, memory_order_relaxed);
+        fifo = n;
+        n = next;
+    }
+    unsigned took = 0;
+    L.progress = true;
+    for (n = fifo; n != &hf__ready_end;) {
+        hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
+        atomic_store_explicit(&n->next, NULL, memory_order_relaxed);
         /* the unmark before the task's next look at its object (Dekker with hf__post) */
         atomic_thread_fence(memory_order_seq_cst);
-        L.progress = true;
-        if (n == &hf__ready_defer) {
-            (void)hf__defer_run();
-            L.deferred = true;
-        } else if (n != &hf__ready_poll) {
+        if ((uintptr_t)n - (uintptr_t)hf__ready_own >= sizeof hf__ready_own) {
             hf_task_t *t = (hf_task_t *)(void *)((char *)n - offsetof(hf_task_t, node));
             if (t->state == HF__ST_PARKED) {
                 ready_push(t);
             }
-        }
+        } else if (n == &hf__ready_defer) {
+            (void)hf__defer_run();
+            took |= TOOK_DEFERRED;
+        } else if (n == &hf__ready_stop) {
+            took |= TOOK_STOP;
+        } /* else hf__ready_poll: the polled waiters are checked again (progress) */
         n = next;
     }
+    return took;
+}
+
+/* @return true when some node of the ready set is marked. A peek: a mark that it misses wakes
+ * the sleep that follows (the port's handshake). */
+static bool ready_pending(void) {
+    return atomic_load_explicit(&hf__ready_head, memory_order_relaxed) != NULL;
 }
 
 /* The loop proper: returns true at hf_loop_stop(); with has_limit, false once nothing is due
- * at or before limit. */
+ * at or before limit. `now` is always a recent reading of the clock: taken at the start, after
+ * each sleep and after deferred calls, and the end of the last task step after a round.
+ * Each pass costs a few loads when there is nothing to do: the ready set, the polled waiters,
+ * the earliest timer, the ready queue. */
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     HF_REQUIRE_LOOP();
-    hf_ticks_us_t now = 0;
-    bool now_fresh = false; /* now is the end of the last task step, read moments ago */
+    hf_ticks_us_t now = hf_port_now_us();
+    keep_ms(now);
     for (;;) {
-        if (atomic_load_explicit(&L.stop, memory_order_acquire) != 0u) {
-            atomic_store(&L.stop, 0u);
-            return true;
-        }
-        take_marked();
-        if (L.deferred) {
-            L.deferred = false;
-            now_fresh = false; /* deferred calls take their own time */
-        }
-        if (L.progress) {
-            L.progress = false;
-            if (L.wait.head != NULL) {
-                wait_all_to_ready();
+        if (ready_pending()) {
+            unsigned took = take_marked();
+            if (took & TOOK_STOP) {
+                return true;
+            }
+            if (took & TOOK_DEFERRED) {
+                now = hf_port_now_us();
             }
         }
-        if (!now_fresh) {
-            now = hf_port_now_us();
-        }
-        now_fresh = false;
-        if (!has_limit) {
-            /* Half the tick period ahead: never reached, and the loop still wakes that often,
-             * so that hf_now_ms() sees every wrap of the microsecond counter. */
-            limit = hf_ticks_add(now, INT32_MAX);
-        }
-        if (now - L.ms_last_us > (1u << 30)) {
-            (void)ms_advance(now); /* keep the millisecond tick in step with every wrap */
+        /* Polled conditions are checked again after progress (a post counts as progress). */
+        if (L.wait.head != NULL && L.progress) {
+            L.progress = false;
+            wait_all_to_ready();
         }
         /* Run only what was due by the limit. */
-        expire_timers(hf_ticks_diff(now, limit) > 0 ? limit : now);
+        if (L.heap_n > 0 && hf_ticks_reached(now, L.heap[1]->deadline)) {
+            expire_timers(has_limit && hf_ticks_diff(now, limit) > 0 ? limit : now);
+        }
         if (L.ready.head != NULL) {
             /* One round: each task that is ready now runs once; tasks made ready during the
              * round (a yield, a start) wait for the next one, after timers and signals. */
             for (uint32_t n = L.ready_n; n > 0 && L.ready.head != NULL; n--) {
                 now = run_step(ready_pop(), now);
             }
-            now_fresh = true;
+            keep_ms(now); /* a loop that never sleeps */
             continue;
         }
-        if ((L.progress && L.wait.head != NULL) || hf__ready_pending()) {
-            continue;
+        if (ready_pending()) {
+            continue; /* posted since the look above (by a deferred call, say) */
         }
         /* Nothing ran since now was read: it is still the time to judge by. */
-        if (hf_ticks_reached(now, limit)) {
+        if (has_limit && hf_ticks_reached(now, limit)) {
             return false;
         }
-        hf_ticks_us_t deadline = limit;
-        if (L.heap_n > 0 && hf_ticks_diff(L.heap[1]->deadline, limit) < 0) {
+        /* Without a limit, sleep at most half the tick period: the loop then wakes often enough
+         * for hf_now_ms() to see every wrap of the microsecond counter. */
+        hf_ticks_us_t deadline = has_limit ? limit : hf_ticks_add(now, INT32_MAX);
+        if (L.heap_n > 0 && hf_ticks_diff(L.heap[1]->deadline, deadline) < 0) {
             deadline = L.heap[1]->deadline;
         }
         /* An ISR that posts after the checks above calls hf_port_wake(), which makes this
          * sleep return at once: see the port's comment on lost wake-ups. */
         hf_port_sleep(deadline, true);
+        now = hf_port_now_us();
+        keep_ms(now);
     }
 }
 

@@ -235,16 +235,23 @@ hf_ticks_ms_t hf_now_ms(void);
 /* An await on one ISR-side object whose waiter field is @p w: the task registers as the
  * object's waiter, then checks @p cond; it runs again only when the object is posted (or its
  * time-out comes). */
-#define HF__AWAIT_OBJ(w, cond) HF__AWAIT(hf__park_on(hf__t, (w)), cond, HF__PARK)
+#define HF__AWAIT_OBJ(w, cond) HF__AWAIT(HF__PARK_ON(w), cond, HF__PARK)
 #define HF__AWAIT_OBJ_TICK_US(w, cond, tick)                                                       \
-    HF__AWAIT((hf__arm(hf__t, (tick)), hf__park_on(hf__t, (w))),                                   \
+    HF__AWAIT((hf__arm(hf__t, (tick)), HF__PARK_ON(w)),                                            \
               hf__armed_wait_over(hf__t, (cond) ? 1 : 0), HF__PARK)
+/* Register as the waiter of @p w; a task that awaits the same object again is registered
+ * already, and its earlier registration's fence still stands (isr.c). */
+#define HF__PARK_ON(w)                                                                             \
+    (atomic_load_explicit((w), memory_order_relaxed) == &hf__t->node ? (void)0                     \
+                                                                     : hf__park_on(hf__t, (w)))
 
 /** Wait for flag @p f and take (clear) it (await ThreadSafeFlag.wait()). One task at a time
  * awaits a given flag (the flag knows its one waiter). */
-#define HF_AWAIT_FLAG(f) HF__AWAIT_OBJ(&(f)->waiter, hf_flag_take(f))
+#define HF_AWAIT_FLAG(f) HF__AWAIT_OBJ(&(f)->waiter, HF__FLAG_TAKE(f))
 /** HF_AWAIT_FLAG, giving up at the microsecond tick @p tick; see HF_TIMED_OUT(). */
-#define HF_AWAIT_FLAG_TICK_US(f, tick) HF__AWAIT_OBJ_TICK_US(&(f)->waiter, hf_flag_take(f), tick)
+#define HF_AWAIT_FLAG_TICK_US(f, tick) HF__AWAIT_OBJ_TICK_US(&(f)->waiter, HF__FLAG_TAKE(f), tick)
+/* hf_flag_take() with its first look inline: an await finds its flag clear each time it starts. */
+#define HF__FLAG_TAKE(f) (hf_flag_is_set(f) && hf_flag_take(f))
 /** HF_AWAIT_FLAG with a time-out; see HF_TIMED_OUT(). */
 #define HF_AWAIT_FLAG_TIMEOUT_MS(f, ms) HF_AWAIT_FLAG_TICK_US(f, HF__AFTER_MS(ms))
 

@@ -153,6 +153,9 @@ void hf_port_sleep(hf_ticks_us_t deadline, bool has_deadline) {
     }
     if (hf__sim_virtual()) {
         hf__sim_virtual_sleep(deadline, has_deadline);
+        /* The wakes of the interrupts played in it are consumed, as after a real sleep: the
+         * loop looks at its work next, so every post made so far is seen. */
+        atomic_store(&wake_pending, 0);
         return;
     }
     hf__posix_real_sleep(deadline, has_deadline);

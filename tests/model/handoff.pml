@@ -34,7 +34,7 @@
  *   consumer_step              the task awaiting the objects (a parked task: it runs only when
  *                              marked): registers, reads "producers done", takes the flag,
  *                              drains the queue
- *   loop: re-check             loop_run(), src/loop.c: hf__ready_pending() -> round again, no
+ *   loop: re-check             loop_run(), src/loop.c: ready_pending() -> round again, no
  *                              sleep
  *   port_sleep                 hf_port_sleep(), port_posix.c: exchange(wake_pending, 0) ->
  *                              return at once; then (via hf__posix_real_sleep(),
@@ -66,7 +66,7 @@
  * -DBROKEN_MARK, a post marks the task before it publishes its data (as HF_TEST_BROKEN_MARK_EARLY
  * builds hf_flag_set()): the task can run, find nothing, park, and the data then arrives with
  * no mark left. In all three spin must find the lost wake-up. Removing instead the loop's
- * re-check (hf__ready_pending() before the sleep) or the early exchange in hf_port_sleep()
+ * re-check (ready_pending() before the sleep) or the early exchange in hf_port_sleep()
  * leaves the model correct: they save a system call, while the ordered pairs of the Dekker
  * handshakes are what no wake-up can slip between.
  *
@@ -227,7 +227,7 @@ inline port_sleep() {
 proctype loop() {
     bit ready = 1; /* hf_task_start(): the consumer's first step is queued */
     do
-    :: stopped -> break /* L.stop */
+    :: stopped -> break /* hf_loop_stop() */
     :: else ->
         /* take_marked(): unmark, then queue the task; the poll node has no polled waiter */
         if
@@ -241,7 +241,7 @@ proctype loop() {
             consumer_step()
         :: else ->
             if
-            :: marked || polled -> skip /* hf__ready_pending(): the re-check before sleeping */
+            :: marked || polled -> skip /* ready_pending(): the re-check before sleeping */
             :: else -> port_sleep()
             fi
         fi
