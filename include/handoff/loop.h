@@ -250,8 +250,14 @@ hf_ticks_ms_t hf_now_ms(void);
 #define HF_AWAIT_FLAG(f) HF__AWAIT_OBJ(&(f)->waiter, HF__FLAG_TAKE(f))
 /** HF_AWAIT_FLAG, giving up at the microsecond tick @p tick; see HF_TIMED_OUT(). */
 #define HF_AWAIT_FLAG_TICK_US(f, tick) HF__AWAIT_OBJ_TICK_US(&(f)->waiter, HF__FLAG_TAKE(f), tick)
-/* hf_flag_take() with its first look inline: an await finds its flag clear each time it starts. */
+/* hf_flag_take() inline where the core has atomic read-modify-write: an await finds its flag
+ * clear each time it starts, and takes it in one exchange when it is set. */
+#if HF_CFG_ATOMIC_RMW
+#define HF__FLAG_TAKE(f)                                                                           \
+    (hf_flag_is_set(f) && atomic_exchange_explicit(&(f)->set, 0u, memory_order_acq_rel) != 0u)
+#else
 #define HF__FLAG_TAKE(f) (hf_flag_is_set(f) && hf_flag_take(f))
+#endif
 /** HF_AWAIT_FLAG with a time-out; see HF_TIMED_OUT(). */
 #define HF_AWAIT_FLAG_TIMEOUT_MS(f, ms) HF_AWAIT_FLAG_TICK_US(f, HF__AFTER_MS(ms))
 

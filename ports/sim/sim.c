@@ -34,6 +34,7 @@ static struct {
     const hf_sim_host_t *host;
     bool virtual_time;
     bool paced; /* virtual time that waits for the wall clock (--realtime with --scenario) */
+    bool plain_virtual; /* virtual_time && !paced: the clock is vnow_us */
     uint32_t epoch_us;
     uint64_t vnow_us;
     uint64_t wake_real_us, wake_v_us; /* paced: wall clock and virtual time at the last wake */
@@ -88,12 +89,13 @@ uint64_t hf_sim_elapsed_us(void) {
 #if defined(__GNUC__)
 __attribute__((noinline, cold))
 #endif
-static hf_ticks_us_t now_us_slow(void) {
+static hf_ticks_us_t
+now_us_slow(void) {
     return S.epoch_us + (uint32_t)hf_sim_elapsed_us();
 }
 
 hf_ticks_us_t hf_port_now_us(void) {
-    if (S.virtual_time & !S.paced) { /* the common case first: two loads, as on a chip */
+    if (S.plain_virtual) { /* the common case first: two loads, as on a chip */
         return S.epoch_us + (uint32_t)S.vnow_us;
     }
     return now_us_slow();
@@ -461,6 +463,7 @@ void hf__sim_reset(bool virtual_time, uint32_t epoch_us, const hf_sim_host_t *ho
     S.host = host;
     S.virtual_time = virtual_time;
     S.paced = false;
+    S.plain_virtual = virtual_time;
     S.epoch_us = epoch_us;
     S.vnow_us = 0;
     S.wake_real_us = S.wake_v_us = 0;
@@ -481,6 +484,7 @@ void hf__sim_reset(bool virtual_time, uint32_t epoch_us, const hf_sim_host_t *ho
 
 void hf_sim_pace(bool on) {
     S.paced = on && S.virtual_time;
+    S.plain_virtual = S.virtual_time && !S.paced;
     S.pace_running = false;
     S.wake_real_us = real_elapsed_us();
     S.wake_v_us = S.vnow_us;
