@@ -7,16 +7,19 @@
  * millisecond interrupt also ends every sleep, so no alarm is needed. */
 #include "cm_internal.h"
 #include "handoff/cortexm.h"
+#include "recip.h"
 
 static struct {
     volatile uint32_t ticks; /* SysTick periods (1 ms each) */
     uint32_t reload;         /* core cycles per period - 1 */
     uint32_t cycles_per_us;
+    hf_cm_recip_t per_us; /* cycles to microseconds by a multiply, on cores without divide */
 } T;
 
 void hf_cm_time_init(void) {
     T.cycles_per_us = hf_cm_cpu_hz / 1000000u;
     T.reload = hf_cm_cpu_hz / 1000u - 1u;
+    (void)hf_cm_recip_pick(T.cycles_per_us, T.reload, &T.per_us);
     T.ticks = 0;
     SYST_RVR = T.reload;
     SYST_CVR = 0;
@@ -40,7 +43,7 @@ hf_ticks_us_t hf_port_now_us(void) {
         v = SYST_CVR;
     }
     hf_cm_irq_restore(s);
-    return t * 1000u + (T.reload - v) / T.cycles_per_us;
+    return t * 1000u + hf_cm_div(T.reload - v, T.cycles_per_us, &T.per_us);
 }
 
 void hf_cm_time_alarm(hf_ticks_us_t deadline) {
