@@ -287,8 +287,9 @@ static hf_ticks_ms_t ms_advance(hf_ticks_us_t now) {
     return L.ms;
 }
 
-/* Keep the millisecond tick in step with every wrap of the microsecond tick: called at least
- * every 2^31 us (the loop's longest sleep), it advances it at least every 2^30 us. */
+/* Keep the millisecond tick in step with every wrap of the microsecond tick: called on every
+ * pass of the loop, so at least every 2^31 us (its longest sleep), it advances it at least every
+ * 2^30 us. */
 static void keep_ms(hf_ticks_us_t now) {
     if (now - L.ms_last_us > (1u << 30)) {
         (void)ms_advance(now);
@@ -460,15 +461,15 @@ static bool ready_pending(void) {
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     HF_REQUIRE_LOOP();
     hf_ticks_us_t now = hf_port_now_us();
-    keep_ms(now);
     for (;;) {
+        keep_ms(now); /* every pass: also a loop that never sleeps keeps it in step */
         if (ready_pending()) {
             unsigned took = take_marked();
-            if (took & TOOK_STOP) {
-                return true;
-            }
-            if (took & TOOK_DEFERRED) {
-                now = hf_port_now_us();
+            if (took != 0u) { /* the loop's own nodes: rare */
+                if (took & TOOK_STOP) {
+                    return true;
+                }
+                now = hf_port_now_us(); /* TOOK_DEFERRED */
             }
         }
         /* Polled conditions are checked again after progress (a post counts as progress). */
@@ -486,7 +487,6 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             for (uint32_t n = L.ready_n; n > 0 && L.ready.head != NULL; n--) {
                 now = run_step(ready_pop(), now);
             }
-            keep_ms(now); /* a loop that never sleeps */
             continue;
         }
         if (ready_pending()) {
@@ -506,7 +506,6 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
          * sleep return at once: see the port's comment on lost wake-ups. */
         hf_port_sleep(deadline, true);
         now = hf_port_now_us();
-        keep_ms(now);
     }
 }
 
