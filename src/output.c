@@ -107,6 +107,16 @@ uint16_t hf_train_add(hf_train_t *t, const hf_flash_cfg_t *cfg, uint16_t count, 
     return added;
 }
 
+void hf_train_finish(hf_train_t *t, hf_ticks_us_t now_us) {
+    if (!t->running) {
+        return;
+    }
+    t->owed = 0u;
+    if (t->level == 1u && now_us - t->since_us >= ms_us(t->cfg->min_ms)) {
+        period(t, 0u, now_us);
+    }
+}
+
 bool hf_train_advance(hf_train_t *t, hf_ticks_us_t now_us) {
     int before = hf_train_level(t);
     while (t->running && hf_ticks_reached(now_us, t->next_us)) {
@@ -245,6 +255,16 @@ uint16_t hf_output_flash(hf_output_t *o, const hf_flash_cfg_t *cfg, uint16_t cou
     }
     drive(o, hf_train_level(&o->train));
     return added;
+}
+
+void hf_output_finish(hf_output_t *o) {
+    if (hf_output_flashing(o)) {
+        hand_over(o);
+        hf_train_finish(&o->train, hf_now_us());
+        if (start(o)) { /* cannot fail: the task's own slot was just freed */
+            drive(o, hf_train_level(&o->train));
+        }
+    }
 }
 
 bool hf_output_cancel(hf_output_t *o) {

@@ -123,7 +123,7 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
         post(HF_NOTIFY_LONG_PRESS);
         muted = !muted;
         if (muted) {
-            (void)hf_output_cancel(&buzzer); /* silent at once */
+            hf_output_finish(&buzzer); /* silent now, or when a beep younger than 50 ms ends */
         }
         hf_print(muted ? "Buzzer muted" : "Buzzer unmuted");
         break;

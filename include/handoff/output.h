@@ -117,6 +117,11 @@ typedef struct {
 uint16_t hf_train_add(hf_train_t *t, const hf_flash_cfg_t *cfg, uint16_t count, int level,
                       uint32_t age_us, hf_ticks_us_t now_us);
 
+/** End train @p t early, at tick @p now_us, by the same rule: nothing more is owed; a flash on
+ * for min_ms or more is cut now, a younger one ends as planned (on_ms after it began); the train
+ * then ends after its off time. Pure; any time; nothing happens if it is not running. */
+void hf_train_finish(hf_train_t *t, hf_ticks_us_t now_us);
+
 /** Advance @p t to tick @p now_us, through every on or off time that ended by then; after the
  * last off time it stops. @return true if the level changed. */
 bool hf_train_advance(hf_train_t *t, hf_ticks_us_t now_us);
@@ -187,6 +192,12 @@ bool hf_output_play(hf_output_t *o, const uint16_t *steps, uint8_t n, uint8_t re
  *         or if the player task could not start (HF_CFG_MAX_TASKS reached; nothing changes).
  */
 uint16_t hf_output_flash(hf_output_t *o, const hf_flash_cfg_t *cfg, uint16_t count);
+
+/** End a flash train early (a cancel, a mute) by its rule (hf_train_finish()): nothing more is
+ * owed; the pins go off now, unless they came on less than min_ms before (then when that flash
+ * ends). hf_output_flashing() stays true until the train's last off time is over. Does nothing
+ * unless a train plays. */
+void hf_output_finish(hf_output_t *o);
 
 /** Stop at once: both pins off. @return true if a pattern or a train was playing. */
 bool hf_output_cancel(hf_output_t *o);
