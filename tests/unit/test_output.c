@@ -647,6 +647,73 @@ static void test_player_refused_when_tasks_full(void **state) {
     CHECK_CHANGES({1000, LED, 1}, {1000, BUZZER, 1}, {1100, LED, 0}, {1100, BUZZER, 0});
 }
 
+/* The flash train on the player: it takes the LED over from an idle pattern as it is, changes it
+ * at each request (or not, within min_ms of a change), and finishes by the same rule. */
+static const uint16_t idle700[] = {700, 700};
+
+static void test_player_flash_takes_over(void **state) {
+    player_start(state, HF_PIN_NONE);
+    assert_true(hf_output_play(&out, idle700, 2, 0)); /* on at 0, off at 700, on at 1400 */
+    hft_run_ms(1450);
+    assert_true(hf_output_changed_within(&out, 51)); /* on since 1400 */
+    assert_false(hf_output_changed_within(&out, 50));
+    /* lit for 50 ms: a flash to the eye, cut now, and it counts: two more follow */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3);
+    assert_int_equal(hf_gpio_read(LED), 0);
+    assert_true(hf_output_flashing(&out));
+    assert_int_equal(hf_output_owed(&out), 2);
+    hft_run_ms(1555);
+    /* on since 1550 (5 ms): no change now; three more */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3);
+    assert_int_equal(hf_gpio_read(LED), 1);
+    assert_int_equal(hf_output_owed(&out), 4);
+    hft_run_ms(1700);
+    /* off since 1650, for 50 ms: on at once */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 1), 1);
+    assert_int_equal(hf_gpio_read(LED), 1);
+    hft_run_ms(5000);
+    assert_false(hf_output_flashing(&out));
+    assert_false(hf_output_busy(&out));
+    assert_int_equal(hf_output_owed(&out), 0);
+    CHECK_CHANGES({0, LED, 1}, {700, LED, 0}, {1400, LED, 1}, {1450, LED, 0}, {1550, LED, 1},
+                  {1650, LED, 0}, {1700, LED, 1}, {1800, LED, 0}, {1900, LED, 1}, {2000, LED, 0},
+                  {2100, LED, 1}, {2200, LED, 0}, {2300, LED, 1}, {2400, LED, 0}, {2500, LED, 1},
+                  {2600, LED, 0});
+    assert_true(hf_output_changed_within(&out, 65535)); /* 2.4 s ago: still remembered */
+    assert_true(hf_output_changed_within(&out, 2401));
+    assert_false(hf_output_changed_within(&out, 2400));
+    hft_run_ms(70000); /* longer ago than anyone may ask */
+    assert_false(hf_output_changed_within(&out, 65535));
+    assert_int_equal(hf_output_flash(&out, &cfg3, 0), 0); /* nothing asked: nothing plays */
+    assert_false(hf_output_busy(&out));
+}
+
+static void test_player_finish(void **state) {
+    player_start(state, BUZZER);
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3); /* on at 0 */
+    hft_run_ms(210);
+    hf_output_finish(&out); /* on since 200, for 10 ms: that flash ends as planned, at 300 */
+    assert_int_equal(hf_gpio_read(LED), 1);
+    assert_int_equal(hf_output_owed(&out), 0);
+    hft_run_ms(1000);
+    assert_false(hf_output_flashing(&out));
+    hf_output_finish(&out);                               /* nothing plays: nothing happens */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3); /* on at 1000 */
+    hft_run_ms(1060);
+    hf_output_finish(&out); /* on for 60 ms: off at once */
+    assert_int_equal(hf_gpio_read(LED), 0);
+    assert_int_equal(hf_gpio_read(BUZZER), 0);
+    assert_true(hf_output_flashing(&out)); /* until its off time is over */
+    hft_run_ms(1159);
+    assert_true(hf_output_flashing(&out));
+    hft_run_ms(1160);
+    assert_false(hf_output_flashing(&out));
+    assert_false(hf_output_cancel(&out));
+    CHECK_CHANGES({0, LED, 1}, {0, BUZZER, 1}, {100, LED, 0}, {100, BUZZER, 0}, {200, LED, 1},
+                  {200, BUZZER, 1}, {300, LED, 0}, {300, BUZZER, 0}, {1000, LED, 1},
+                  {1000, BUZZER, 1}, {1060, LED, 0}, {1060, BUZZER, 0});
+}
+
 int main(void) {
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_pattern_100_100_x3),
@@ -665,7 +732,8 @@ int main(void) {
         HFT_AT_EPOCH(test_player_follower_mute_unmute, i),                                         \
         HFT_AT_EPOCH(test_player_await_task, i), HFT_AT_EPOCH(test_player_forever, i),             \
         HFT_AT_EPOCH(test_player_zero_steps_and_empty, i),                                         \
-        HFT_AT_EPOCH(test_player_refused_when_tasks_full, i)
+        HFT_AT_EPOCH(test_player_refused_when_tasks_full, i),                                      \
+        HFT_AT_EPOCH(test_player_flash_takes_over, i), HFT_AT_EPOCH(test_player_finish, i)
     const struct CMUnitTest player_epoch0[] = {PLAYER_TESTS(0)};
     const struct CMUnitTest player_epoch_wrap[] = {PLAYER_TESTS(1)};
     int failed = 0;
