@@ -5,11 +5,19 @@
  *           led.toggle()                            led.on();  await asyncio.sleep_ms(100)
  *           await asyncio.sleep_ms(700)             led.off(); await asyncio.sleep_ms(100)
  *
- * In the lesson the idle blink keeps toggling during the alert and the two fight over the LED.
- * Here the watcher cancels the idle blink (its FINALLY turns the LED off), plays the alert, and
- * restarts the blink afterwards: LED off, next toggle 700 ms later. Presses are debounced
- * (04's rules); presses during an alert set the flag again, so they coalesce into one more
- * alert right after the current one, as with the lesson's flag. */
+ * In the lesson the idle blink keeps toggling during the alert and the two fight over the LED,
+ * and a press during an alert waits for it to end. Here the LED is an output (output.h): the idle
+ * blink is a pattern it plays, and each press adds three flashes to its flash train, which takes
+ * the LED over; when the train ends the watcher resumes the blink (LED off, next toggle 700 ms
+ * later). Presses are debounced (04's rules). Every press shows at once, as three distinct
+ * flashes (hf_flash_cfg_t states the rule):
+ *   - at the press the LED changes level, or it changed less than 50 ms before (a change then
+ *     would make a flash too short to see, or merge two);
+ *   - each press adds three flashes of 100 ms on, each framed by at least 50 ms off (100 ms
+ *     unless a press cut the off time short); a flash cut short by a press lasted at least 50 ms
+ *     and counts; an idle on-time shorter than 200 ms is taken as the first flash, a longer one
+ *     is cut at the press and the flashes follow 100 ms later;
+ *   - at most 24 flashes are owed: a press beyond that still changes the LED but adds fewer. */
 #include "handoff/handoff.h"
 
 #define BUTTON 14
@@ -19,40 +27,35 @@ static hf_button_t button;
 static hf_button_t *const buttons[] = {&button};
 static hf_input_t input;
 static hf_flag_t button_event = HF_FLAG_INIT;
-static hf_output_t alert;
-static hf_task_t idle_task, watcher_task;
-static int idle_start_level;
+static hf_output_t led;
+static hf_task_t watcher_task, resume_task;
 
-/* Three 100 ms flashes, 600 ms. The press must show at once and each flash stand apart: from an
- * LED that is off the alert starts on; from one that is on (the idle blink's on-time) it starts
- * off, in the opposite phase, else its first flash would only prolong that on-time. */
-static const uint16_t flash[] = {100, 100};               /* on 100, off 100; three times */
-static const uint16_t flash_from_on[] = {0, 100, 100, 0}; /* off 100, on 100; three times */
-
-static int idle_blink(hf_task_t *self) {
-    HF_TASK_BEGIN(self);
-    hf_gpio_write(HF_PIN_LED, idle_start_level);
-    for (;;) {
-        HF_AWAIT_MS(700);
-        hf_gpio_write(HF_PIN_LED, !hf_gpio_read(HF_PIN_LED));
-    }
-    HF_FINALLY;
-    hf_gpio_write(HF_PIN_LED, 0);
-    HF_TASK_END();
-}
+/* Three flashes a press: 100 ms on, 100 ms off; no on or off time under 50 ms; 24 owed at most. */
+static const hf_flash_cfg_t alert_flash = {100, 100, 50, 24};
+/* The idle blink: toggles every 700 ms, from on (at start) or from off (after an alert). */
+static const uint16_t blink_from_on[] = {700, 700};
+static const uint16_t blink_from_off[] = {0, 700, 700, 0};
 
 static int event_watcher(hf_task_t *self) {
     HF_TASK_BEGIN(self);
     for (;;) {
         HF_AWAIT_FLAG(&button_event);
         hf_print("Event detected: starting alert");
-        bool was_on = hf_gpio_read(HF_PIN_LED) != 0;
-        hf_task_cancel(&idle_task);
-        hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
-        HF_AWAIT_TASK(&alert.task);
-        idle_start_level = 0;
-        if (!hf_task_start(&idle_task, idle_blink, "idle_blink")) {
-            hf_log("idle_blink: not started (no task slot free)");
+        if (hf_output_flash(&led, &alert_flash, 3) == 0u) {
+            hf_log("alert: no flash added (24 owed, or no task slot free)");
+        }
+    }
+    HF_TASK_END();
+}
+
+/* When an alert is over, the idle blink resumes. */
+static int resume_blink(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    for (;;) {
+        HF_AWAIT_UNTIL(hf_output_flashing(&led));
+        HF_AWAIT_UNTIL(!hf_output_flashing(&led));
+        if (!hf_output_play(&led, blink_from_off, 4, 0)) {
+            hf_log("idle_blink: not resumed (no task slot free)");
         }
     }
     HF_TASK_END();
@@ -72,11 +75,11 @@ int main(int argc, char **argv) {
     hf_gpio_input(BUTTON, HF_PULL_UP);
     hf_button_init(&button, BUTTON, HF_ACTIVE_LOW, NULL, hf_gpio_read(BUTTON), hf_now_us());
     hf_gpio_irq(BUTTON, HF_EDGE_BOTH, hf_evq_isr, &edges);
-    hf_output_init(&alert, HF_PIN_LED, HF_PIN_NONE);
+    hf_output_init(&led, HF_PIN_LED, HF_PIN_NONE);
     hf_print("Interrupt + async demo ready");
-    idle_start_level = 1;
-    if (!hf_task_start(&idle_task, idle_blink, "idle_blink") ||
+    if (!hf_output_play(&led, blink_from_on, 2, 0) ||
         !hf_task_start(&watcher_task, event_watcher, "event_watcher") ||
+        !hf_task_start(&resume_task, resume_blink, "resume_blink") ||
         !hf_input_start(&input, &edges, buttons, 1, on_button, NULL)) {
         return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */
     }

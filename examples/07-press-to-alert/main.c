@@ -10,15 +10,25 @@
  *     the network never holds up the LED, and a full outbox counts what it could not keep
  *
  * The interrupt handler only pushes timestamped edges into a queue. On the loop: the input task
- * debounces both buttons; presses queue alerts (up to 8 waiting); the alert task plays them back
- * to back while the idle blink is paused; a watchdog task reports lost edges. */
+ * debounces both buttons; each press adds three flashes to the alert (output.h's flash train);
+ * a task resumes the idle blink when the alert is over; a watchdog task reports lost edges.
+ *
+ * Every press shows at once, and as three distinct flashes (hf_flash_cfg_t states the rule):
+ *   - at the press the LED changes level, or it changed less than 50 ms before (a change then
+ *     would make a flash too short to see, or merge two); the buzzer too, when not muted;
+ *   - each press adds three flashes of 100 ms on, each framed by at least 50 ms off (100 ms
+ *     unless a press cut the off time short); a flash cut short by a press lasted at least 50 ms
+ *     and counts; an idle on-time shorter than 200 ms is taken as the first flash;
+ *   - at most 24 flashes are owed (eight presses' worth): a press beyond that is counted and
+ *     still changes the LED, but adds fewer flashes.
+ * The LED and the buzzer each follow the rule on their own: when a press finds the LED lit, the
+ * LED goes off and the buzzer sounds at once, in opposite phase for that alert. */
 #include "handoff/handoff.h"
 
-#define BUTTON_A    14
-#define BUTTON_B    15
-#define BUZZER      16
-#define IDLE_MS     700
-#define MAX_PENDING 8
+#define BUTTON_A 14
+#define BUTTON_B 15
+#define BUZZER   16
+#define IDLE_MS  700
 
 /* 128 edges (1 KiB): room for the worst bounce burst measured on a 125 MHz RP2040, where a
  * switch giving 1000 edges in 5 ms is drained with no edge lost (tests/e2e; 64 lost 5). */
@@ -26,13 +36,11 @@ HF_EVQ_DEFINE(edges, 128);
 static hf_button_t button_a, button_b;
 static hf_button_t *const buttons[] = {&button_a, &button_b};
 static hf_input_t input;
-static hf_output_t alert;
-static hf_task_t idle_task, alert_task, drop_task;
+static hf_output_t led, buzzer;
+static hf_task_t idle_task, drop_task;
 
 static unsigned press_count;
-static unsigned pending; /* alerts waiting to start */
 static bool muted;
-static int idle_start_level = 1;
 
 #if HF_CFG_NOTIFY
 static hf_notify_t notify; /* posts nothing unless started (--notify-url) */
@@ -44,55 +52,40 @@ static void post(hf_notify_kind_t kind) {
 #define post(kind) ((void)0)
 #endif
 
-/* Three 100 ms flashes, 600 ms. The press must show at once and each flash stand apart: from an
- * LED that is off the alert starts on; from one that is on (the idle blink's on-time) it starts
- * off, in the opposite phase, else its first flash would only prolong that on-time. */
-static const uint16_t flash[] = {100, 100};               /* on 100, off 100; three times */
-static const uint16_t flash_from_on[] = {0, 100, 100, 0}; /* off 100, on 100; three times */
+/* Three flashes a press: 100 ms on, 100 ms off; no on or off time under 50 ms; 24 owed at most. */
+static const hf_flash_cfg_t alert = {100, 100, 50, 24};
+/* The idle blink: toggles every IDLE_MS, from on (at start) or from off (after an alert). */
+static const uint16_t blink_from_on[] = {IDLE_MS, IDLE_MS};
+static const uint16_t blink_from_off[] = {0, IDLE_MS, IDLE_MS, 0};
 
 /* The host simulator's screen shows this; boards without a display ignore it. */
 static void show_state(void) {
-    hf_board_show("Presses: %u   Buzzer: %s   Alerts waiting: %u", press_count,
-                  muted ? "muted" : "on", pending);
+    hf_board_show("Presses: %u   Buzzer: %s   Flashes owed: %u", press_count,
+                  muted ? "muted" : "on", (unsigned)hf_output_owed(&led));
 }
 
+/* The idle blink plays on the LED while no alert does; the alert takes the LED over at a press,
+ * and when it is over the blink resumes: LED off, next toggle IDLE_MS later. */
 static int idle_blink(hf_task_t *self) {
     HF_TASK_BEGIN(self);
-    hf_gpio_write(HF_PIN_LED, idle_start_level);
     for (;;) {
-        HF_AWAIT_MS(IDLE_MS);
-        hf_gpio_write(HF_PIN_LED, !hf_gpio_read(HF_PIN_LED));
-    }
-    HF_FINALLY;
-    hf_gpio_write(HF_PIN_LED, 0);
-    HF_TASK_END();
-}
-
-static void start_alert(void) {
-    bool was_on = hf_gpio_read(HF_PIN_LED) != 0;
-    hf_task_cancel(&idle_task); /* its FINALLY turns the LED off */
-    hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
-}
-
-/* Chains the alerts that were waiting, back to back, then resumes the idle blink. */
-static int alerts(hf_task_t *self) {
-    HF_TASK_BEGIN(self);
-    for (;;) {
-        HF_AWAIT_UNTIL(hf_output_busy(&alert));
-        do {
-            HF_AWAIT_TASK(&alert.task);
-            if (pending > 0) {
-                pending--;
-                start_alert();
-                show_state();
-            }
-        } while (hf_output_busy(&alert));
-        idle_start_level = 0; /* LED off, next toggle IDLE_MS later */
-        if (!hf_task_start(&idle_task, idle_blink, "idle_blink")) {
-            hf_log("idle_blink: not started (no task slot free)");
+        HF_AWAIT_UNTIL(hf_output_flashing(&led));
+        HF_AWAIT_UNTIL(!hf_output_flashing(&led));
+        show_state();
+        if (!hf_output_play(&led, blink_from_off, 4, 0)) {
+            hf_log("idle_blink: not resumed (no task slot free)");
         }
     }
     HF_TASK_END();
+}
+
+static void add_flashes(void) {
+    if (hf_output_flash(&led, &alert, 3) == 0u) {
+        hf_log("alert: no flash added (24 owed, or no task slot free)");
+    }
+    if (!muted) {
+        (void)hf_output_flash(&buzzer, &alert, 3); /* follows the LED's count */
+    }
 }
 
 /* One report per overflow episode: wait for the first drop, let the queue drain, then report
@@ -123,17 +116,15 @@ static void on_button(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
         press_count++;
         hf_print("Press count: %u", press_count);
         post(HF_NOTIFY_PRESS);
-        if (!hf_output_busy(&alert)) {
-            start_alert(); /* at the press itself */
-        } else if (pending < MAX_PENDING) {
-            pending++;
-        }
+        add_flashes(); /* at the press itself */
         break;
     case HF_BTN_LONG_PRESS:
         hf_print("Long press");
         post(HF_NOTIFY_LONG_PRESS);
         muted = !muted;
-        hf_output_set_follower(&alert, muted ? HF_PIN_NONE : BUZZER);
+        if (muted) {
+            hf_output_finish(&buzzer); /* silent now, or when a beep younger than 50 ms ends */
+        }
         hf_print(muted ? "Buzzer muted" : "Buzzer unmuted");
         break;
     default:
@@ -152,14 +143,15 @@ int main(int argc, char **argv) {
     hf_button_init(&button_b, BUTTON_B, HF_ACTIVE_LOW, NULL, hf_gpio_read(BUTTON_B), hf_now_us());
     hf_gpio_irq(BUTTON_A, HF_EDGE_BOTH, hf_evq_isr, &edges);
     hf_gpio_irq(BUTTON_B, HF_EDGE_BOTH, hf_evq_isr, &edges);
-    hf_output_init(&alert, HF_PIN_LED, BUZZER);
+    hf_output_init(&led, HF_PIN_LED, HF_PIN_NONE);
+    hf_output_init(&buzzer, BUZZER, HF_PIN_NONE);
     hf_board_label(BUTTON_A, "button A");
     hf_board_label(BUTTON_B, "reset");
     hf_board_label(BUZZER, "buzzer");
     show_state();
     hf_print("Press-to-alert ready");
-    if (!hf_task_start(&idle_task, idle_blink, "idle_blink") ||
-        !hf_task_start(&alert_task, alerts, "alerts") ||
+    if (!hf_output_play(&led, blink_from_on, 2, 0) ||
+        !hf_task_start(&idle_task, idle_blink, "idle_blink") ||
         !hf_task_start(&drop_task, drop_watch, "drop_watch") ||
         !hf_input_start(&input, &edges, buttons, 2, on_button, NULL)) {
         return 1; /* a task slot short: raise HF_CFG_MAX_TASKS */

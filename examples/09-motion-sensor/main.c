@@ -4,7 +4,15 @@
  * line). A rising edge prints "Motion detected" and runs the three-flash alert. Re-triggers
  * within the hold-off (HOLDOFF_MS, 2000 ms unless built with -DHOLDOFF_MS=...) are counted and
  * reported but do not restart it. When the line has fallen and the hold-off has passed, it
- * prints "Motion cleared". See README.md for reed, hall-effect and rain sensors. */
+ * prints "Motion cleared". See README.md for reed, hall-effect and rain sensors.
+ *
+ * Every detection shows at once, as three distinct flashes (hf_flash_cfg_t states the rule): the
+ * LED changes level at the detection, or it changed less than 50 ms before; the three flashes
+ * are added to an alert still running, and stay distinct (no on or off time under 50 ms). With the
+ * default hold-off a detection never finds an alert running: the next detection comes after
+ * "Motion cleared", at least HOLDOFF_MS after the last one, and three flashes take 600 ms. A
+ * hold-off shorter than that (a reed switch) does: tests/scenario builds this example with
+ * HOLDOFF_MS 300 too, and checks the rule there at every millisecond of an alert. */
 #include "handoff/handoff.h"
 
 #define SENSOR 14
@@ -16,18 +24,16 @@ HF_EVQ_DEFINE(edges, 32);
 static hf_button_t sensor;
 static hf_button_t *const sensors[] = {&sensor};
 static hf_input_t input;
-static hf_output_t alert;
+static hf_output_t led;
 static hf_task_t clear_task;
 
 static bool detected; /* between "Motion detected" and "Motion cleared" */
 static hf_ticks_us_t holdoff_end;
 static unsigned retriggers;
 
-/* Three 100 ms flashes, 600 ms. The press must show at once and each flash stand apart: from an
- * LED that is off the alert starts on; from one that is on (the idle blink's on-time) it starts
- * off, in the opposite phase, else its first flash would only prolong that on-time. */
-static const uint16_t flash[] = {100, 100};               /* on 100, off 100; three times */
-static const uint16_t flash_from_on[] = {0, 100, 100, 0}; /* off 100, on 100; three times */
+/* Three flashes a detection: 100 ms on, 100 ms off; no on or off time under 50 ms; 24 owed at
+ * most. */
+static const hf_flash_cfg_t alert = {100, 100, 50, 24};
 
 /* Prints "Motion cleared" once the line is low and the hold-off is over. */
 static int clear_watch(hf_task_t *self) {
@@ -54,8 +60,9 @@ static void on_sensor(hf_button_t *b, const hf_btn_ev_t *ev, void *ctx) {
     retriggers = 0;
     holdoff_end = ev->t_us + HOLDOFF_MS * 1000u;
     hf_print("Motion detected");
-    bool was_on = hf_gpio_read(HF_PIN_LED) != 0; /* a hold-off shorter than the alert */
-    hf_output_play(&alert, was_on ? flash_from_on : flash, was_on ? 4 : 2, 3);
+    if (hf_output_flash(&led, &alert, 3) == 0u) {
+        hf_log("alert: no flash added (24 owed, or no task slot free)");
+    }
     if (!hf_task_start(&clear_task, clear_watch, "clear_watch")) {
         hf_log("clear_watch: not started (no task slot free)");
     }
@@ -69,7 +76,7 @@ int main(int argc, char **argv) {
     hf_gpio_input(SENSOR, HF_PULL_NONE);
     hf_button_init(&sensor, SENSOR, HF_ACTIVE_HIGH, &cfg, hf_gpio_read(SENSOR), hf_now_us());
     hf_gpio_irq(SENSOR, HF_EDGE_BOTH, hf_evq_isr, &edges);
-    hf_output_init(&alert, HF_PIN_LED, HF_PIN_NONE);
+    hf_output_init(&led, HF_PIN_LED, HF_PIN_NONE);
     hf_board_label(SENSOR, "PIR sensor");
     hf_print("Motion sensor ready");
     if (!hf_input_start(&input, &edges, sensors, 1, on_sensor, NULL)) {

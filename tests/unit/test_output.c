@@ -167,6 +167,202 @@ static void test_pattern_stop(void **state) {
     assert_int_equal(hf_pattern_level(&p), 0);
 }
 
+/* ---- hf_train_t: pure --------------------------------------------------------------------------
+ * A train is run from its last request to its end; its changes (ms after `base`, level) must be
+ * exactly the expected ones. */
+
+static const hf_flash_cfg_t cfg3 = {100, 100, 50, 6}; /* on 100, off 100, min 50, 6 owed */
+
+typedef struct {
+    uint32_t t_ms;
+    int level;
+} edge_t;
+
+static void run_train(hf_train_t *t, uint32_t base, uint32_t from_ms, const edge_t *exp,
+                      size_t n_exp) {
+    edge_t got[64];
+    size_t n = 0;
+    int level = hf_train_level(t);
+    /* step 1 ms at a time, so a change is seen exactly where it happens */
+    for (uint32_t ms = from_ms + 1u; hf_train_running(t) && ms < 100000u; ms++) {
+        bool changed = hf_train_advance(t, base + ms * 1000u);
+        assert_int_equal(changed, hf_train_level(t) != level);
+        if (changed) {
+            level = hf_train_level(t);
+            assert_true(n < 64);
+            got[n].t_ms = ms;
+            got[n++].level = level;
+        }
+    }
+    assert_false(hf_train_running(t));
+    bool same = n == n_exp;
+    for (size_t i = 0; same && i < n; i++) {
+        same = got[i].t_ms == exp[i].t_ms && got[i].level == exp[i].level;
+    }
+    if (!same) {
+        for (size_t i = 0; i < n; i++) {
+            print_message("  got %d at %lu ms\n", got[i].level, (unsigned long)got[i].t_ms);
+        }
+        for (size_t i = 0; i < n_exp; i++) {
+            print_message("  expected %d at %lu ms\n", exp[i].level, (unsigned long)exp[i].t_ms);
+        }
+        fail();
+    }
+}
+
+#define RUN_TRAIN(t, base, from, ...)                                                              \
+    do {                                                                                           \
+        static const edge_t exp_[] = {__VA_ARGS__};                                                \
+        run_train(t, base, from, exp_, sizeof exp_ / sizeof exp_[0]);                              \
+    } while (0)
+
+#define MS(x) (base + (uint32_t)(x)*1000u)
+
+static void test_train_from_off(void **state) {
+    (void)state;
+    for (int e = 0; e < 2; e++) {
+        uint32_t base = hf_epochs[e];
+        hf_train_t t = HF_TRAIN_INIT;
+        assert_int_equal(hf_train_add(&t, &cfg3, 0, 0, UINT32_MAX, MS(0)), 0); /* nothing */
+        assert_false(hf_train_running(&t));
+        /* settled off: on at once, three flashes, the end 100 ms after the last */
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, UINT32_MAX, MS(0)), 3);
+        assert_true(hf_train_running(&t));
+        assert_int_equal(hf_train_level(&t), 1);
+        assert_int_equal(hf_train_owed(&t), 2);
+        assert_int_equal(hf_train_deadline(&t), MS(100));
+        RUN_TRAIN(&t, base, 0, {100, 0}, {200, 1}, {300, 0}, {400, 1}, {500, 0});
+        /* off for exactly min_ms: on at once as well */
+        t = (hf_train_t)HF_TRAIN_INIT;
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 50000u, MS(0)), 3);
+        assert_int_equal(hf_train_level(&t), 1);
+        RUN_TRAIN(&t, base, 0, {100, 0}, {200, 1}, {300, 0}, {400, 1}, {500, 0});
+        /* off for less than min_ms: that change answers; the first flash after off_ms */
+        t = (hf_train_t)HF_TRAIN_INIT;
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 49999u, MS(0)), 3);
+        assert_int_equal(hf_train_level(&t), 0);
+        assert_int_equal(hf_train_owed(&t), 3);
+        assert_int_equal(hf_train_deadline(&t), MS(100) - 49999u);
+        RUN_TRAIN(&t, base, 0, {51, 1}, {151, 0}, {251, 1}, {351, 0}, {451, 1}, {551, 0});
+    }
+}
+
+static void test_train_taken_over_on(void **state) {
+    (void)state;
+    for (int e = 0; e < 2; e++) {
+        uint32_t base = hf_epochs[e];
+        hf_train_t t = HF_TRAIN_INIT;
+        /* on for 10 ms: that is the first flash; it ends 100 ms after it began */
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 1, 10000u, MS(0)), 3);
+        assert_int_equal(hf_train_level(&t), 1);
+        assert_int_equal(hf_train_owed(&t), 2);
+        assert_int_equal(hf_train_deadline(&t), MS(90));
+        RUN_TRAIN(&t, base, 0, {90, 0}, {190, 1}, {290, 0}, {390, 1}, {490, 0});
+        /* on for 50 .. 199 ms: a flash to the eye, cut now, and it counts */
+        uint32_t ages[] = {50000u, 150000u, 199999u};
+        for (unsigned i = 0; i < 3; i++) {
+            t = (hf_train_t)HF_TRAIN_INIT;
+            assert_int_equal(hf_train_add(&t, &cfg3, 3, 1, ages[i], MS(0)), 3);
+            assert_int_equal(hf_train_level(&t), 0);
+            assert_int_equal(hf_train_owed(&t), 2);
+            RUN_TRAIN(&t, base, 0, {100, 1}, {200, 0}, {300, 1}, {400, 0});
+        }
+        /* on for 200 ms or more: a glow, cut now; three flashes follow */
+        t = (hf_train_t)HF_TRAIN_INIT;
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 1, 200000u, MS(0)), 3);
+        assert_int_equal(hf_train_level(&t), 0);
+        assert_int_equal(hf_train_owed(&t), 3);
+        RUN_TRAIN(&t, base, 0, {100, 1}, {200, 0}, {300, 1}, {400, 0}, {500, 1}, {600, 0});
+        t = (hf_train_t)HF_TRAIN_INIT;
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 1, UINT32_MAX, MS(0)), 3);
+        assert_int_equal(hf_train_owed(&t), 3);
+    }
+}
+
+/* More flashes asked while the train runs: the level changes at the request unless it changed
+ * less than min_ms before; a flash cut short still counts. */
+static void test_train_requests_while_running(void **state) {
+    (void)state;
+    for (int e = 0; e < 2; e++) {
+        uint32_t base = hf_epochs[e];
+        hf_train_t t = HF_TRAIN_INIT;
+        /* in a flash, 50 ms after it began: cut (it counts), three more */
+        (void)hf_train_add(&t, &cfg3, 3, 0, UINT32_MAX, MS(0));
+        (void)hf_train_advance(&t, MS(250));
+        assert_int_equal(hf_train_level(&t), 1); /* the second flash, since 200 */
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 0, MS(250)), 3);
+        assert_int_equal(hf_train_level(&t), 0);
+        assert_int_equal(hf_train_owed(&t), 4);
+        RUN_TRAIN(&t, base, 250, {350, 1}, {450, 0}, {550, 1}, {650, 0}, {750, 1}, {850, 0},
+                  {950, 1}, {1050, 0});
+        /* in a flash, 49 ms after it began: no change; the flash ends as planned */
+        t = (hf_train_t)HF_TRAIN_INIT;
+        (void)hf_train_add(&t, &cfg3, 3, 0, UINT32_MAX, MS(0));
+        (void)hf_train_advance(&t, MS(249));
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 1, UINT32_MAX, MS(249)), 3);
+        assert_int_equal(hf_train_level(&t), 1);
+        assert_int_equal(hf_train_owed(&t), 4);
+        RUN_TRAIN(&t, base, 249, {300, 0}, {400, 1}, {500, 0}, {600, 1}, {700, 0}, {800, 1},
+                  {900, 0}, {1000, 1}, {1100, 0});
+        /* off for 50 ms: on at once */
+        t = (hf_train_t)HF_TRAIN_INIT;
+        (void)hf_train_add(&t, &cfg3, 3, 0, UINT32_MAX, MS(0));
+        (void)hf_train_advance(&t, MS(150));
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 0, MS(150)), 3);
+        assert_int_equal(hf_train_level(&t), 1);
+        RUN_TRAIN(&t, base, 150, {250, 0}, {350, 1}, {450, 0}, {550, 1}, {650, 0}, {750, 1},
+                  {850, 0}, {950, 1}, {1050, 0});
+        /* off for 49 ms: no change; the next flash as planned */
+        t = (hf_train_t)HF_TRAIN_INIT;
+        (void)hf_train_add(&t, &cfg3, 3, 0, UINT32_MAX, MS(0));
+        (void)hf_train_advance(&t, MS(149));
+        assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 0, MS(149)), 3);
+        assert_int_equal(hf_train_level(&t), 0);
+        RUN_TRAIN(&t, base, 149, {200, 1}, {300, 0}, {400, 1}, {500, 0}, {600, 1}, {700, 0},
+                  {800, 1}, {900, 0}, {1000, 1}, {1100, 0});
+        /* in the last off time: on at once, the end moves */
+        t = (hf_train_t)HF_TRAIN_INIT;
+        (void)hf_train_add(&t, &cfg3, 1, 0, UINT32_MAX, MS(0));
+        (void)hf_train_advance(&t, MS(199));
+        assert_true(hf_train_running(&t));
+        assert_int_equal(hf_train_add(&t, &cfg3, 1, 0, 0, MS(199)), 1);
+        RUN_TRAIN(&t, base, 199, {299, 0});
+    }
+}
+
+/* At most max_owed flashes are owed: requests beyond that add fewer, or none, but still change
+ * the level at once. */
+static void test_train_cap(void **state) {
+    (void)state;
+    uint32_t base = 0;
+    hf_train_t t = HF_TRAIN_INIT;
+    assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, UINT32_MAX, MS(0)), 3); /* 2 owed */
+    assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 0, MS(60)), 3);         /* cut: 5 owed */
+    assert_int_equal(hf_train_owed(&t), 5);
+    assert_int_equal(hf_train_level(&t), 0);
+    assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 0, MS(120)), 2); /* on: 6 owed after it */
+    assert_int_equal(hf_train_owed(&t), 6);
+    assert_int_equal(hf_train_level(&t), 1);
+    assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 0, MS(180)), 0); /* cut, none added */
+    assert_int_equal(hf_train_level(&t), 0);
+    assert_int_equal(hf_train_owed(&t), 6);
+    assert_int_equal(hf_train_add(&t, &cfg3, 3, 0, 0, MS(240)), 1); /* on: one begins */
+    assert_int_equal(hf_train_owed(&t), 6);
+    /* 6 owed after the flash of 240: 7 more flashes, the end at 240 + 7 * 200 */
+    RUN_TRAIN(&t, base, 240, {340, 0}, {440, 1}, {540, 0}, {640, 1}, {740, 0}, {840, 1}, {940, 0},
+              {1040, 1}, {1140, 0}, {1240, 1}, {1340, 0}, {1440, 1}, {1540, 0});
+    /* a wide cap */
+    static const hf_flash_cfg_t wide = {1, 1, 1, 65535u};
+    t = (hf_train_t)HF_TRAIN_INIT;
+    assert_int_equal(hf_train_add(&t, &wide, 65535u, 0, UINT32_MAX, MS(0)), 65535u);
+    assert_int_equal(hf_train_owed(&t), 65534u);
+    assert_int_equal(hf_train_add(&t, &wide, 65535u, 1, 0, MS(0)), 1); /* on for 0 ms: no cut */
+    assert_int_equal(hf_train_owed(&t), 65535u);
+    (void)hf_train_advance(&t, MS(1));
+    assert_int_equal(hf_train_add(&t, &wide, 5, 0, 0, MS(1) + 999u), 0);
+    assert_int_equal(hf_train_add(&t, &wide, 5, 0, 0, MS(2)), 1);
+}
+
 /* ---- hf_output_t: the player ------------------------------------------------------------------
  */
 
@@ -308,7 +504,7 @@ static void test_player_replace(void **state) {
     player_start(state, BUZZER);
     hft_run_ms(1000);
     assert_true(hf_output_play(&out, flash, 2, 3));
-    hft_run_ms(1250); /* on: the old pattern's pins go off, then the new one's on */
+    hft_run_ms(1250); /* on: the new pattern starts on, so the pins stay on (no glitch) */
     assert_true(hf_output_play(&out, other, 2, 1));
     assert_true(hf_output_busy(&out));
     watcher = (hf_task_t)HF_TASK_INIT;
@@ -321,10 +517,8 @@ static void test_player_replace(void **state) {
     assert_true(hf_output_play(&out, other, 2, 1)); /* replaced while on, from main */
     hft_run_ms(4000);
     CHECK_CHANGES({1000, LED, 1}, {1000, BUZZER, 1}, {1100, LED, 0}, {1100, BUZZER, 0},
-                  {1200, LED, 1}, {1200, BUZZER, 1}, {1250, LED, 0}, {1250, BUZZER, 0},
-                  {1250, LED, 1}, {1250, BUZZER, 1}, {1550, LED, 0}, {1550, BUZZER, 0},
-                  {2150, LED, 1}, {2150, BUZZER, 1}, {2170, LED, 0}, {2170, BUZZER, 0},
-                  {2170, LED, 1}, {2170, BUZZER, 1}, {2470, LED, 0}, {2470, BUZZER, 0});
+                  {1200, LED, 1}, {1200, BUZZER, 1}, {1550, LED, 0}, {1550, BUZZER, 0},
+                  {2150, LED, 1}, {2150, BUZZER, 1}, {2470, LED, 0}, {2470, BUZZER, 0});
     assert_false(hf_output_busy(&out));
 }
 
@@ -453,6 +647,73 @@ static void test_player_refused_when_tasks_full(void **state) {
     CHECK_CHANGES({1000, LED, 1}, {1000, BUZZER, 1}, {1100, LED, 0}, {1100, BUZZER, 0});
 }
 
+/* The flash train on the player: it takes the LED over from an idle pattern as it is, changes it
+ * at each request (or not, within min_ms of a change), and finishes by the same rule. */
+static const uint16_t idle700[] = {700, 700};
+
+static void test_player_flash_takes_over(void **state) {
+    player_start(state, HF_PIN_NONE);
+    assert_true(hf_output_play(&out, idle700, 2, 0)); /* on at 0, off at 700, on at 1400 */
+    hft_run_ms(1450);
+    assert_true(hf_output_changed_within(&out, 51)); /* on since 1400 */
+    assert_false(hf_output_changed_within(&out, 50));
+    /* lit for 50 ms: a flash to the eye, cut now, and it counts: two more follow */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3);
+    assert_int_equal(hf_gpio_read(LED), 0);
+    assert_true(hf_output_flashing(&out));
+    assert_int_equal(hf_output_owed(&out), 2);
+    hft_run_ms(1555);
+    /* on since 1550 (5 ms): no change now; three more */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3);
+    assert_int_equal(hf_gpio_read(LED), 1);
+    assert_int_equal(hf_output_owed(&out), 4);
+    hft_run_ms(1700);
+    /* off since 1650, for 50 ms: on at once */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 1), 1);
+    assert_int_equal(hf_gpio_read(LED), 1);
+    hft_run_ms(5000);
+    assert_false(hf_output_flashing(&out));
+    assert_false(hf_output_busy(&out));
+    assert_int_equal(hf_output_owed(&out), 0);
+    CHECK_CHANGES({0, LED, 1}, {700, LED, 0}, {1400, LED, 1}, {1450, LED, 0}, {1550, LED, 1},
+                  {1650, LED, 0}, {1700, LED, 1}, {1800, LED, 0}, {1900, LED, 1}, {2000, LED, 0},
+                  {2100, LED, 1}, {2200, LED, 0}, {2300, LED, 1}, {2400, LED, 0}, {2500, LED, 1},
+                  {2600, LED, 0});
+    assert_true(hf_output_changed_within(&out, 65535)); /* 2.4 s ago: still remembered */
+    assert_true(hf_output_changed_within(&out, 2401));
+    assert_false(hf_output_changed_within(&out, 2400));
+    hft_run_ms(70000); /* longer ago than anyone may ask */
+    assert_false(hf_output_changed_within(&out, 65535));
+    assert_int_equal(hf_output_flash(&out, &cfg3, 0), 0); /* nothing asked: nothing plays */
+    assert_false(hf_output_busy(&out));
+}
+
+static void test_player_finish(void **state) {
+    player_start(state, BUZZER);
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3); /* on at 0 */
+    hft_run_ms(210);
+    hf_output_finish(&out); /* on since 200, for 10 ms: that flash ends as planned, at 300 */
+    assert_int_equal(hf_gpio_read(LED), 1);
+    assert_int_equal(hf_output_owed(&out), 0);
+    hft_run_ms(1000);
+    assert_false(hf_output_flashing(&out));
+    hf_output_finish(&out);                               /* nothing plays: nothing happens */
+    assert_int_equal(hf_output_flash(&out, &cfg3, 3), 3); /* on at 1000 */
+    hft_run_ms(1060);
+    hf_output_finish(&out); /* on for 60 ms: off at once */
+    assert_int_equal(hf_gpio_read(LED), 0);
+    assert_int_equal(hf_gpio_read(BUZZER), 0);
+    assert_true(hf_output_flashing(&out)); /* until its off time is over */
+    hft_run_ms(1159);
+    assert_true(hf_output_flashing(&out));
+    hft_run_ms(1160);
+    assert_false(hf_output_flashing(&out));
+    assert_false(hf_output_cancel(&out));
+    CHECK_CHANGES({0, LED, 1}, {0, BUZZER, 1}, {100, LED, 0}, {100, BUZZER, 0}, {200, LED, 1},
+                  {200, BUZZER, 1}, {300, LED, 0}, {300, BUZZER, 0}, {1000, LED, 1},
+                  {1000, BUZZER, 1}, {1060, LED, 0}, {1060, BUZZER, 0});
+}
+
 int main(void) {
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_pattern_100_100_x3),
@@ -460,6 +721,10 @@ int main(void) {
         cmocka_unit_test(test_pattern_zero_length_steps),
         cmocka_unit_test(test_pattern_repeat_forever_and_255),
         cmocka_unit_test(test_pattern_stop),
+        cmocka_unit_test(test_train_from_off),
+        cmocka_unit_test(test_train_taken_over_on),
+        cmocka_unit_test(test_train_requests_while_running),
+        cmocka_unit_test(test_train_cap),
     };
 #define PLAYER_TESTS(i)                                                                            \
     HFT_AT_EPOCH(test_player_three_flashes, i), HFT_AT_EPOCH(test_player_cancel_mid_pattern, i),   \
@@ -467,7 +732,8 @@ int main(void) {
         HFT_AT_EPOCH(test_player_follower_mute_unmute, i),                                         \
         HFT_AT_EPOCH(test_player_await_task, i), HFT_AT_EPOCH(test_player_forever, i),             \
         HFT_AT_EPOCH(test_player_zero_steps_and_empty, i),                                         \
-        HFT_AT_EPOCH(test_player_refused_when_tasks_full, i)
+        HFT_AT_EPOCH(test_player_refused_when_tasks_full, i),                                      \
+        HFT_AT_EPOCH(test_player_flash_takes_over, i), HFT_AT_EPOCH(test_player_finish, i)
     const struct CMUnitTest player_epoch0[] = {PLAYER_TESTS(0)};
     const struct CMUnitTest player_epoch_wrap[] = {PLAYER_TESTS(1)};
     int failed = 0;
