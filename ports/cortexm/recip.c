@@ -11,11 +11,15 @@ bool hf_cm_recip_pick(uint32_t d, uint32_t xmax, hf_cm_recip_t *r) {
     if (d == 0u) {
         return false;
     }
+    /* 32-bit arithmetic only: a 64-bit division would pull the C library's into every image */
     for (uint32_t k = 31u; k > 0u; k--) {
-        uint64_t m = ((1ull << k) + d - 1u) / d;
-        uint64_t e = m * d - (1ull << k);
-        if ((uint64_t)xmax * m < (1ull << 32) && (uint64_t)xmax * e < (1ull << k)) {
-            r->mul = (uint32_t)m;
+        uint32_t p = 1u << k;
+        uint32_t m = (p - 1u) / d + 1u; /* ceil(2^k / d) */
+        uint32_t e = m * d - p;         /* m * d <= 2^k + d - 1 < 2^32 for d < 2^31 */
+        bool fits = xmax == 0u || m <= UINT32_MAX / xmax;           /* xmax * m < 2^32 */
+        bool exact = e == 0u || xmax == 0u || xmax <= (p - 1u) / e; /* xmax * e < 2^k */
+        if (d < (1u << 31) && fits && exact) {
+            r->mul = m;
             r->shift = (uint8_t)k;
             return true;
         }
