@@ -42,10 +42,10 @@ static void rmw_add(atomic_uint *v, uint32_t n) {
  * is in the stack at most once, and only the poster that claimed it links it. The loop takes
  * the whole stack with one exchange (no pop, hence no ABA), reverses it in place into the order
  * of marking while the nodes are still marked (no poster touches a marked node), and
- * (loop.c, ready_take) unmarks each node just before it acts on it: a post that lands after the
- * unmark marks it again, so the task runs once more, never zero times. The end of the stack is END,
- * never NULL, so that a linked node stays marked. Without atomic read-modify-write the claim and
- * the push run in the critical section. */
+ * (loop.c, take_marked) unmarks each node just before it acts on it: a post that lands after the
+ * unmark marks it again, so the task runs once more, never zero times. The end of the stack is
+ * END, never NULL, so that a linked node stays marked. Without atomic read-modify-write the claim
+ * and the push run in the critical section. */
 
 hf__node_t hf__ready_own[HF__OWN_N];
 
