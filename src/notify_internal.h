@@ -7,7 +7,7 @@
 
 /* A step function's answer: there may be more to read, but other tasks run first (a long or
  * endless reply must not hold up the loop). */
-#define HF__NOTIFY_STEP_MORE      0x100u
+#define HF__NOTIFY_STEP_MORE 0x100u
 
 /* How often (ms) an idle notify task looks at the clock, so the 64-bit uptime never misses a
  * wrap of the millisecond tick: well within half its period. */

@@ -107,11 +107,12 @@ void hf_sim_play(const hf_scenario_t *sc, void (*on_end)(void));
 void hf_sim_drive(hf_pin_t pin, int level);
 
 /**
- * Host board (ports/posix) only. Raise the interrupt of input @p pin from another thread, as if the hardware saw an edge to
- * @p level now: the edge is latched with the current tick and the interrupt signal is sent to
- * the thread that called hf_sim_reset() (the loop's), where the pin's handler runs. The pin's
- * level is not changed. For host-side interrupt sources such as the benchmarks: one thread at a
- * time, and not together with hf_sim_drive() (the latch has one producer).
+ * Host board (ports/posix) only. Raise the interrupt of input @p pin from another thread, as if
+ * the hardware saw an edge to @p level now: the edge is latched with the current tick and the
+ * interrupt signal is sent to the thread that called hf_sim_reset() (the loop's), where the
+ * pin's handler runs. The pin's level is not changed. For host-side interrupt sources such as
+ * the benchmarks: one thread at a time, and not together with hf_sim_drive() (the latch has one
+ * producer).
  * @return false if the latch was full: the edge is lost and counted in hf_sim_irqs_lost().
  */
 bool hf_sim_raise_irq(hf_pin_t pin, int level);
