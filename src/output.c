@@ -157,6 +157,12 @@ static void forget_old_change(hf_output_t *o) {
     }
 }
 
+/* Forget the pattern and the train: nothing plays (the pins are left as they are). */
+static void stop_playing(hf_output_t *o) {
+    hf_pattern_stop(&o->pat);
+    o->train.running = 0u;
+}
+
 static bool running(const hf_output_t *o) {
     return o->mode == MODE_TRAIN ? hf_train_running(&o->train) : hf_pattern_running(&o->pat);
 }
@@ -178,8 +184,7 @@ static int output_task(hf_task_t *self) {
     }
     HF_FINALLY;
     if (!o->handover) {
-        hf_pattern_stop(&o->pat);
-        o->train.running = 0u;
+        stop_playing(o);
         drive(o, 0);
         forget_old_change(o);
     }
@@ -200,7 +205,7 @@ void hf_output_init(hf_output_t *o, hf_pin_t pin, hf_pin_t follower) {
     o->changed_us = 0u;
 }
 
-/* Stop the task, leaving the pins as they are, and stop what it played. */
+/* Stop the task, leaving the pins and what it played as they are (its FINALLY does nothing). */
 static void hand_over(hf_output_t *o) {
     o->handover = 1u;
     (void)hf_task_cancel(&o->task);
@@ -210,8 +215,7 @@ static void hand_over(hf_output_t *o) {
 /* Start the task for what o->mode now plays; if no task slot is free, stop and drive 0. */
 static bool start(hf_output_t *o) {
     if (!hf_task_start(&o->task, output_task, "output")) {
-        hf_pattern_stop(&o->pat);
-        o->train.running = 0u;
+        stop_playing(o);
         o->mode = MODE_NONE;
         drive(o, 0);
         return false;
@@ -243,8 +247,7 @@ uint16_t hf_output_flash(hf_output_t *o, const hf_flash_cfg_t *cfg, uint16_t cou
     bool was_train = hf_output_flashing(o);
     hand_over(o);
     if (!was_train) {
-        hf_pattern_stop(&o->pat);
-        o->train.running = 0u;
+        stop_playing(o); /* a pattern gives way; the train starts from the pin as it is */
     }
     forget_old_change(o);
     uint32_t age = o->quiet ? UINT32_MAX : (uint32_t)(hf_now_us() - o->changed_us);
