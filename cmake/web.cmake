@@ -11,7 +11,7 @@ if(NOT HF_EMCC)
   return()
 endif()
 
-set(HF_WEB_FLAGS -Os -std=c11 -Wall -Wextra -Werror
+set(HF_WEB_FLAGS -Os -std=c11 -Wall -Wextra -Werror -fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=
   -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/ports/sim/include
   -I${CMAKE_SOURCE_DIR}/ports/sim -I${CMAKE_SOURCE_DIR}/src
   --js-library ${CMAKE_SOURCE_DIR}/ports/web/library_handoff.js

@@ -39,6 +39,11 @@ static struct {
     uint32_t live;
     uint32_t timer_seq;
     hf_task_t *current;
+    /* The loop looks at its timers and its millisecond tick when the clock reaches this tick: never
+     * later than the earliest deadline in the heap, nor than the tick by which the millisecond
+     * tick must be brought up (KEEP_MS_US after ms_last_us). It may be earlier: a pass that
+     * reaches it finds nothing to do and sets it again (set_due). One comparison per pass. */
+    hf_ticks_us_t due;
     /* hf_now_ms() state: all zero at start, which makes the first reading now / 1000 */
     hf_ticks_us_t ms_last_us;
     uint32_t ms_rem_us;
@@ -52,7 +57,7 @@ const char HF__CFG_SYMBOL = 1;
 /* ---- lists ---------------------------------------------------------------------------------- */
 
 static void list_push(list_t *l, hf_task_t *t, uint8_t state) {
-    t->state = state;
+    t->node.state = state;
     t->next = NULL;
     if (l->tail != NULL) {
         l->tail->next = t;
@@ -159,6 +164,9 @@ static void heap_insert(hf_task_t *t) {
     t->seq = L.timer_seq++;
     heap_place(++L.heap_n, t);
     heap_fix(L.heap_n);
+    if (hf_ticks_diff(t->deadline, L.due) < 0) {
+        L.due = t->deadline; /* a removal leaves L.due as it is: early, which is allowed */
+    }
 }
 
 /* ---- task API ------------------------------------------------------------------------------- */
@@ -206,7 +214,7 @@ void hf__park_on(hf_task_t *t, hf__node_t *_Atomic *w) {
 static void task_finish(hf_task_t *t) {
     park_off(t);
     heap_remove(t);
-    t->state = HF__ST_IDLE;
+    t->node.state = HF__ST_IDLE;
     t->flags &= (uint8_t)~HF__F_CANCEL_REQ;
     L.live--;
     L.progress = true;
@@ -216,7 +224,7 @@ static void task_finish(hf_task_t *t) {
 static void task_run_cleanup(hf_task_t *t) {
     hf_task_t *outer = L.current;
     t->pc = HF__PC_FINALLY;
-    t->state = HF__ST_RUNNING;
+    t->node.state = HF__ST_RUNNING;
     L.current = t;
     (void)t->fn(t); /* an await inside FINALLY would return early: the task ends regardless */
     L.current = outer;
@@ -226,20 +234,20 @@ static void task_run_cleanup(hf_task_t *t) {
 
 bool hf_task_cancel(hf_task_t *t) {
     HF_REQUIRE_LOOP();
-    if (t->state == HF__ST_RUNNING) {
+    if (t->node.state == HF__ST_RUNNING) {
         if (t != L.current) {
             return false; /* running an outer cleanup already */
         }
         t->flags |= HF__F_CANCEL_REQ;
         return true;
     }
-    if (t->state == HF__ST_IDLE) {
+    if (t->node.state == HF__ST_IDLE) {
         return false;
     }
-    if (t->state == HF__ST_READY) {
+    if (t->node.state == HF__ST_READY) {
         list_unlink(&L.ready, t);
         L.ready_n--;
-    } else if (t->state == HF__ST_WAITING) {
+    } else if (t->node.state == HF__ST_WAITING) {
         list_unlink(&L.wait, t);
     } /* else sleeping or parked: only in the heap, if anywhere (a mark left in the ready set
        * finds it idle, and is ignored) */
@@ -287,12 +295,15 @@ static hf_ticks_ms_t ms_advance(hf_ticks_us_t now) {
     return L.ms;
 }
 
-/* Keep the millisecond tick in step with every wrap of the microsecond tick: called on every
- * pass of the loop, so at least every 2^31 us (its longest sleep), it advances it at least every
- * 2^30 us. */
-static void keep_ms(hf_ticks_us_t now) {
-    if (now - L.ms_last_us > (1u << 30)) {
-        (void)ms_advance(now);
+/* The loop brings the millisecond tick up at least this often (through L.due), so that no wrap
+ * of the microsecond tick goes unseen between two calls of hf_now_ms(), however far apart. */
+#define KEEP_MS_US (1u << 30)
+
+/* Set L.due from the heap and the millisecond tick (see L.due). */
+static void set_due(void) {
+    L.due = L.ms_last_us + KEEP_MS_US;
+    if (L.heap_n > 0 && hf_ticks_diff(L.heap[1]->deadline, L.due) < 0) {
+        L.due = L.heap[1]->deadline;
     }
 }
 
@@ -319,6 +330,9 @@ static hf__node_t *ready_take_all(void) {
 void hf_loop_init(void) {
     memset(&L, 0, sizeof L);
     hf__defer_reset();
+    for (unsigned i = 0; i < HF__OWN_N; i++) {
+        hf__ready_own[i].state = HF__ST_OWN;
+    }
     hf__node_t *n = ready_take_all(); /* forget every mark */
     while (n != NULL && n != &hf__ready_end) {
         hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
@@ -342,14 +356,13 @@ static void report_hog(hf_task_t *t, uint32_t us) {
 /* Run one step of t, which starts at tick t0, and file it according to what it awaits next.
  * @return the tick at which the step ended (the next step's start: one clock read per step). */
 static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
-    t->state = HF__ST_RUNNING;
+    t->node.state = HF__ST_RUNNING;
     L.current = t;
     int r;
     do {
         r = t->fn(t);
     } while (r == HF__AGAIN && !(t->flags & HF__F_CANCEL_REQ));
-    hf_ticks_us_t t1 = hf_port_now_us();
-    L.current = NULL;
+    hf_ticks_us_t t1 = hf_port_now_us(); /* L.current stays t until the round ends */
     if (t1 - t0 > HF_CFG_HOG_US && !(t->flags & HF__F_HOG_REPORTED)) {
         report_hog(t, t1 - t0);
     }
@@ -367,12 +380,12 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
     }
     r &= ~HF__IDLE;
     if (r == HF__PARK) { /* the common case first */
-        t->state = HF__ST_PARKED;
+        t->node.state = HF__ST_PARKED;
         return t1;
     }
     switch (r) {
     case HF__SLEEP:
-        t->state = HF__ST_SLEEPING;
+        t->node.state = HF__ST_SLEEPING;
         break;
     case HF__WAIT:
         list_push(&L.wait, t, HF__ST_WAITING);
@@ -387,22 +400,35 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
     return t1;
 }
 
-/* Move every task whose deadline has come to the ready queue. */
-static void expire_timers(hf_ticks_us_t now) {
-    while (L.heap_n > 0 && hf_ticks_reached(now, L.heap[1]->deadline)) {
+/* The clock reached L.due at @p now: bring the millisecond tick up if it is KEEP_MS_US behind,
+ * move every task whose deadline has come by @p until (now, or the loop's limit if earlier) to
+ * the ready queue, and set L.due again, no later than the limit.
+ * @return true when the loop has a limit and now has reached it. */
+static bool on_due(hf_ticks_us_t now, bool has_limit, hf_ticks_us_t limit) {
+    if (now - L.ms_last_us >= KEEP_MS_US) {
+        (void)ms_advance(now);
+    }
+    bool at_limit = has_limit && hf_ticks_reached(now, limit);
+    hf_ticks_us_t until = at_limit ? limit : now; /* run only what was due by the limit */
+    while (L.heap_n > 0 && hf_ticks_reached(until, L.heap[1]->deadline)) {
         hf_task_t *t = L.heap[1];
         heap_remove(t);
-        if (t->state != HF__ST_SLEEPING) {
+        if (t->node.state != HF__ST_SLEEPING) {
             t->flags |= HF__F_TIMED_OUT; /* a timed await; a waiter already queued to re-check
                                           * (READY) times out there */
         }
-        if (t->state == HF__ST_WAITING) {
+        if (t->node.state == HF__ST_WAITING) {
             list_unlink(&L.wait, t);
         }
-        if (t->state != HF__ST_READY) {
+        if (t->node.state != HF__ST_READY) {
             ready_push(t);
         }
     }
+    set_due();
+    if (has_limit && hf_ticks_diff(limit, L.due) < 0) {
+        L.due = limit;
+    }
+    return at_limit;
 }
 
 enum { TOOK_DEFERRED = 1, TOOK_STOP = 2 };
@@ -431,17 +457,16 @@ static unsigned take_marked(void) {
         atomic_store_explicit(&n->next, NULL, memory_order_relaxed);
         /* the unmark before the task's next look at its object (Dekker with hf__post) */
         atomic_thread_fence(memory_order_seq_cst);
-        if ((uintptr_t)n - (uintptr_t)hf__ready_own >= sizeof hf__ready_own) {
-            hf_task_t *t = (hf_task_t *)(void *)((char *)n - offsetof(hf_task_t, node));
-            if (t->state == HF__ST_PARKED) {
-                ready_push(t);
-            }
-        } else if (n == &hf__ready_defer) {
-            (void)hf__defer_run();
-            took |= TOOK_DEFERRED;
-        } else if (n == &hf__ready_stop) {
-            took |= TOOK_STOP;
-        } /* else hf__ready_poll: the polled waiters are checked again (progress) */
+        if (n->state == HF__ST_PARKED) {
+            ready_push((hf_task_t *)(void *)((char *)n - offsetof(hf_task_t, node)));
+        } else if (n->state == HF__ST_OWN) { /* the loop's own nodes: rare */
+            if (n == &hf__ready_defer) {
+                (void)hf__defer_run();
+                took |= TOOK_DEFERRED;
+            } else if (n == &hf__ready_stop) {
+                took |= TOOK_STOP;
+            } /* else hf__ready_poll: the polled waiters are checked again (progress) */
+        }     /* else a task that is no longer parked (it timed out, was cancelled or ended) */
         n = next;
     }
     return took;
@@ -456,13 +481,13 @@ static bool ready_pending(void) {
 /* The loop proper: returns true at hf_loop_stop(); with has_limit, false once nothing is due
  * at or before limit. `now` is always a recent reading of the clock: taken at the start, after
  * each sleep and after deferred calls, and the end of the last task step after a round.
- * Each pass costs a few loads when there is nothing to do: the ready set, the polled waiters,
- * the earliest timer, the ready queue. */
+ * Each pass costs four loads when there is nothing to do: the ready set, the polled waiters,
+ * L.due (the earliest timer and the millisecond tick in one), the ready queue. */
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     HF_REQUIRE_LOOP();
     hf_ticks_us_t now = hf_port_now_us();
+    L.due = now; /* the first pass looks at the timers and the millisecond tick */
     for (;;) {
-        keep_ms(now); /* every pass: also a loop that never sleeps keeps it in step */
         if (ready_pending()) {
             unsigned took = take_marked();
             if (took != 0u) { /* the loop's own nodes: rare */
@@ -477,9 +502,11 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             L.progress = false;
             wait_all_to_ready();
         }
-        /* Run only what was due by the limit. */
-        if (L.heap_n > 0 && hf_ticks_reached(now, L.heap[1]->deadline)) {
-            expire_timers(has_limit && hf_ticks_diff(now, limit) > 0 ? limit : now);
+        /* Past L.due, which is never later than the limit, on_due() says whether the limit is
+         * reached; before it, it is not. */
+        bool at_limit = false;
+        if (hf_ticks_reached(now, L.due)) {
+            at_limit = on_due(now, has_limit, limit);
         }
         if (L.ready.head != NULL) {
             /* One round: each task that is ready now runs once; tasks made ready during the
@@ -487,23 +514,18 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             for (uint32_t n = L.ready_n; n > 0 && L.ready.head != NULL; n--) {
                 now = run_step(ready_pop(), now);
             }
+            L.current = NULL; /* only the loop ran between the round's steps */
             continue;
         }
-        if (ready_pending()) {
-            continue; /* posted since the look above (by a deferred call, say) */
-        }
         /* Nothing ran since now was read: it is still the time to judge by. */
-        if (has_limit && hf_ticks_reached(now, limit)) {
+        if (at_limit) {
             return false;
         }
-        /* Without a limit, sleep at most half the tick period: the loop then wakes often enough
-         * for hf_now_ms() to see every wrap of the microsecond counter. */
-        hf_ticks_us_t deadline = has_limit ? limit : hf_ticks_add(now, INT32_MAX);
-        if (L.heap_n > 0 && hf_ticks_diff(L.heap[1]->deadline, deadline) < 0) {
-            deadline = L.heap[1]->deadline;
-        }
-        /* An ISR that posts after the checks above calls hf_port_wake(), which makes this
-         * sleep return at once: see the port's comment on lost wake-ups. */
+        /* L.due is at most KEEP_MS_US ahead: a loop with nothing to do still wakes often enough
+         * to keep the millisecond tick. A post since the look at the top (by a deferred call,
+         * say) called hf_port_wake(), which makes this sleep return at once; so does an ISR that
+         * posts after it: see the port's comment on lost wake-ups. */
+        hf_ticks_us_t deadline = L.due;
         hf_port_sleep(deadline, true);
         now = hf_port_now_us();
     }

@@ -30,10 +30,12 @@
  * A node of the loop's ready set (private): each task has one, and so does each of the loop's
  * own sources. `next` is NULL while the node is not marked; a post links a marked node into a
  * lock-free stack that the loop takes whole. Objects point at the node of the task awaiting
- * them.
+ * them. `state` is the loop's alone (a task's HF__ST_* state, loop.h): kept beside the mark so
+ * that one load tells the loop what a marked node asks of it.
  */
 typedef struct hf__node {
     struct hf__node *_Atomic next;
+    uint8_t state;
 } hf__node_t;
 
 /* ---- flag ----------------------------------------------------------------------------------- */

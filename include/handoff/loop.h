@@ -69,13 +69,12 @@ struct hf_task {
     hf_task_fn_t fn;         /**< step function */
     const char *name;        /**< for reports (hog detection) */
     hf_task_t *next;         /**< link in the ready queue or the wait list */
-    hf__node_t node;         /**< its node in the ready set (marked by a post) */
+    hf__node_t node;         /**< its node in the ready set (marked by a post); its state */
     hf__node_t *_Atomic *on; /**< waiter field of the object it last awaited, or NULL */
     hf_ticks_us_t deadline;  /**< wake-up tick while in the timer heap */
     uint32_t seq;            /**< timer order among equal deadlines (first armed, first run) */
     uint16_t pc;             /**< resume point: a source line, 0 at start */
     hf__heap_pos_t heap_pos; /**< position in the 1-based timer heap, 0 when not in it */
-    uint8_t state;           /**< HF__ST_* */
     uint8_t flags;           /**< HF__F_* */
 };
 
@@ -293,7 +292,8 @@ enum {
     HF__ST_SLEEPING,
     HF__ST_WAITING,
     HF__ST_PARKED,
-    HF__ST_RUNNING
+    HF__ST_RUNNING,
+    HF__ST_OWN /* one of the loop's own nodes, not a task */
 };
 enum {
     HF__F_TIMED_OUT = 1u << 0,  /* the last timed await ended by its time-out */
@@ -318,11 +318,11 @@ enum {
 #endif
 
 static inline bool hf_task_done(const hf_task_t *t) {
-    return t->state == HF__ST_IDLE;
+    return t->node.state == HF__ST_IDLE;
 }
 
 static inline bool hf_task_cancelled(const hf_task_t *t) {
-    return t->state == HF__ST_IDLE && (t->flags & HF__F_CANCELLED) != 0;
+    return t->node.state == HF__ST_IDLE && (t->flags & HF__F_CANCELLED) != 0;
 }
 
 void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick);

@@ -21,6 +21,10 @@ add_library(handoff_pico_base INTERFACE)
 target_sources(handoff_pico_base INTERFACE ${HF_CORE_SOURCES} ${_hf_port}/port_pico.c
                ${_hf_port}/line_ring.c)
 target_include_directories(handoff_pico_base INTERFACE ${_hf_port}/../../include ${_hf_port})
+# Precondition reports name handoff's files from the top of its tree (src/loop.c), not from
+# where it sits on the machine that built the image.
+get_filename_component(_hf_root ${_hf_port}/../.. ABSOLUTE)
+target_compile_options(handoff_pico_base INTERFACE -fmacro-prefix-map=${_hf_root}/=)
 target_link_libraries(handoff_pico_base INTERFACE pico_stdlib hardware_gpio hardware_irq
                       hardware_sync hardware_timer)
 

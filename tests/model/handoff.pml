@@ -34,8 +34,9 @@
  *   consumer_step              the task awaiting the objects (a parked task: it runs only when
  *                              marked): registers, reads "producers done", takes the flag,
  *                              drains the queue
- *   loop: re-check             loop_run(), src/loop.c: ready_pending() -> round again, no
- *                              sleep
+ *   loop: sleep                loop_run(), src/loop.c: with no task ready, the loop sleeps
+ *                              without a last look at the ready set (a post since its look at
+ *                              the top has stored wake_pending, which ends the sleep at once)
  *   port_sleep                 hf_port_sleep(), port_posix.c: exchange(wake_pending, 0) ->
  *                              return at once; then (via hf__posix_real_sleep(),
  *                              ports/posix/board.c) hf__posix_poll(): store sleeping = 1,
@@ -65,9 +66,9 @@
  * reads `sleeping` before it stores wake_pending (hf_port_wake()'s order reversed); with
  * -DBROKEN_MARK, a post marks the task before it publishes its data (as HF_TEST_BROKEN_MARK_EARLY
  * builds hf_flag_set()): the task can run, find nothing, park, and the data then arrives with
- * no mark left. In all three spin must find the lost wake-up. Removing instead the loop's
- * re-check (ready_pending() before the sleep) or the early exchange in hf_port_sleep()
- * leaves the model correct: they save a system call, while the ordered pairs of the Dekker
+ * no mark left. In all three spin must find the lost wake-up. The loop takes no last look at
+ * the ready set before it sleeps, and removing the early exchange in hf_port_sleep() leaves
+ * the model correct too: such looks save a system call, while the ordered pairs of the Dekker
  * handshakes are what no wake-up can slip between.
  *
  * Run: ctest -L model (tests/model/check_model.py), or by hand:
@@ -239,11 +240,7 @@ proctype loop() {
         :: ready -> /* the round: the ready task runs */
             ready = 0;
             consumer_step()
-        :: else ->
-            if
-            :: marked || polled -> skip /* ready_pending(): the re-check before sleeping */
-            :: else -> port_sleep()
-            fi
+        :: else -> port_sleep() /* no last look at the ready set: the handshake covers it */
         fi
     od
 }

@@ -468,6 +468,48 @@ static void test_post_during_own_step(void **state) {
     assert_true(hf_task_done(&c.task));
 }
 
+/* A deferred call that posts, with no task ready: the loop sleeps without a last look at the
+ * ready set, and the post's wake-up must end that sleep at once, not at the loop's limit. */
+static void defer_set_flag_a(void *arg) {
+    (void)arg;
+    hf_flag_set(&flag_a);
+}
+
+static void isr_defer_set_flag_a(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us) {
+    (void)arg, (void)pin, (void)level, (void)t_us;
+    assert_true(hf_defer(defer_set_flag_a, NULL));
+}
+
+static void test_deferred_call_posts(void **state) {
+    static counted_t c;
+    static hf_sim_event_t ev[1];
+    static hf_scenario_t sc;
+    start(state);
+    hf_flag_clear(&flag_a);
+    assert_true(hf_gpio_input(14, HF_PULL_UP));
+    assert_true(hf_gpio_irq(14, HF_EDGE_FALL, isr_defer_set_flag_a, NULL));
+    c = (counted_t){HF_TASK_INIT, 0, 0};
+    assert_true(hf_task_start(&c.task, count_flag_a_fn, "deferred"));
+    hft_run_ms(10);
+    assert_true(hf_defer(defer_set_flag_a, NULL)); /* from the main program */
+    hft_run_ms(500);
+    CHECK_TRACE({1, 10}, {9, 10}); /* it traces 9 in its FINALLY */
+    assert_true(hf_task_done(&c.task));
+    assert_true(hf_task_start(&c.task, count_flag_a_fn, "deferred"));
+    hft_run_ms(600);
+    hf_sim_drive(14, 0); /* from an interrupt handler, between two runs of the loop */
+    hft_run_ms(900);
+    CHECK_TRACE({1, 10}, {9, 10}, {1, 600}, {9, 600});
+    assert_true(hf_task_start(&c.task, count_flag_a_fn, "deferred"));
+    hf_sim_drive(14, 1);
+    ev[0] = (hf_sim_event_t){950000u, 14, 0, 1}; /* while the loop sleeps */
+    sc = (hf_scenario_t){ev, 1, 10000000u};
+    hf_sim_play(&sc, NULL);
+    hft_run_ms(1500);
+    CHECK_TRACE({1, 10}, {9, 10}, {1, 600}, {9, 600}, {1, 950}, {9, 950});
+    assert_true(hf_task_done(&c.task));
+}
+
 /* ---- timed awaits ---------------------------------------------------------------------------- */
 
 /* Each round: a 500 ms timed wait for flag_a, then trace (round*10 + timed_out). */
@@ -1491,8 +1533,8 @@ int main(void) {
         HFT_AT_EPOCH(test_yield_round_robin, i), HFT_AT_EPOCH(test_yield_lets_due_timer_in, i),    \
         HFT_AT_EPOCH(test_await_flag_woken_by_isr, i), HFT_AT_EPOCH(test_post_nobody_awaits, i),   \
         HFT_AT_EPOCH(test_two_objects_one_task, i), HFT_AT_EPOCH(test_cancel_while_marked, i),     \
-        HFT_AT_EPOCH(test_post_during_own_step, i), HFT_AT_EPOCH(test_await_flag_timeout, i),      \
-        HFT_AT_EPOCH(test_timeout_while_queued, i),                                                \
+        HFT_AT_EPOCH(test_post_during_own_step, i), HFT_AT_EPOCH(test_deferred_call_posts, i),     \
+        HFT_AT_EPOCH(test_await_flag_timeout, i), HFT_AT_EPOCH(test_timeout_while_queued, i),      \
         HFT_AT_EPOCH(test_condition_and_timeout_at_same_time, i),                                  \
         HFT_AT_EPOCH(test_await_counter_and_evq, i), HFT_AT_EPOCH(test_await_until_other_task, i), \
         HFT_AT_EPOCH(test_await_task, i), HFT_AT_EPOCH(test_cancel_sleeping, i),                   \
