@@ -181,7 +181,7 @@ bool hf_task_start(hf_task_t *t, hf_task_fn_t fn, const char *name) {
     t->fn = fn;
     t->name = name != NULL ? name : "?";
     t->pc = 0;
-    t->flags = 0;
+    t->node.flags = 0;
     t->heap_pos = 0;
     L.live++;
     L.progress = true;
@@ -215,7 +215,7 @@ static void task_finish(hf_task_t *t) {
     park_off(t);
     heap_remove(t);
     t->node.state = HF__ST_IDLE;
-    t->flags &= (uint8_t)~HF__F_CANCEL_REQ;
+    t->node.flags &= (uint8_t)~HF__F_CANCEL_REQ;
     L.live--;
     L.progress = true;
 }
@@ -228,7 +228,7 @@ static void task_run_cleanup(hf_task_t *t) {
     L.current = t;
     (void)t->fn(t); /* an await inside FINALLY would return early: the task ends regardless */
     L.current = outer;
-    t->flags |= HF__F_CANCELLED;
+    t->node.flags |= HF__F_CANCELLED;
     task_finish(t);
 }
 
@@ -238,7 +238,7 @@ bool hf_task_cancel(hf_task_t *t) {
         if (t != L.current) {
             return false; /* running an outer cleanup already */
         }
-        t->flags |= HF__F_CANCEL_REQ;
+        t->node.flags |= HF__F_CANCEL_REQ;
         return true;
     }
     if (t->node.state == HF__ST_IDLE) {
@@ -268,13 +268,13 @@ void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick) {
 
 void hf__arm(hf_task_t *t, hf_ticks_us_t tick) {
     hf__sleep_until(t, tick);
-    t->flags &= (uint8_t)~HF__F_TIMED_OUT;
+    t->node.flags &= (uint8_t)~HF__F_TIMED_OUT;
 }
 
 int hf__armed_wait_over(hf_task_t *t, int cond) {
     if (cond) {
-        t->flags &= (uint8_t)~HF__F_TIMED_OUT; /* the condition wins over a time-out */
-    } else if (!(t->flags & HF__F_TIMED_OUT)) {
+        t->node.flags &= (uint8_t)~HF__F_TIMED_OUT; /* the condition wins over a time-out */
+    } else if (!(t->node.flags & HF__F_TIMED_OUT)) {
         return 0;
     }
     heap_remove(t); /* still there when the condition came first */
@@ -347,7 +347,7 @@ void hf_loop_stop(void) {
 }
 
 static void report_hog(hf_task_t *t, uint32_t us) {
-    t->flags |= HF__F_HOG_REPORTED;
+    t->node.flags |= HF__F_HOG_REPORTED;
     hf_log("hog: task '%s' ran %lu.%03lu ms without awaiting (limit %lu.%03lu ms)", t->name,
            (unsigned long)(us / 1000u), (unsigned long)(us % 1000u),
            (unsigned long)(HF_CFG_HOG_US / 1000u), (unsigned long)(HF_CFG_HOG_US % 1000u));
@@ -361,14 +361,14 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
     int r;
     do {
         r = t->fn(t);
-    } while (r == HF__AGAIN && !(t->flags & HF__F_CANCEL_REQ));
+    } while (r == HF__AGAIN && !(t->node.flags & HF__F_CANCEL_REQ));
     hf_ticks_us_t t1 = hf_port_now_us(); /* L.current stays t until the round ends */
-    if (t1 - t0 > HF_CFG_HOG_US && !(t->flags & HF__F_HOG_REPORTED)) {
+    if (t1 - t0 > HF_CFG_HOG_US && !(t->node.flags & HF__F_HOG_REPORTED)) {
         report_hog(t, t1 - t0);
     }
-    if (t->flags & HF__F_CANCEL_REQ) {
+    if (t->node.flags & HF__F_CANCEL_REQ) {
         if (r == HF__DONE) { /* it ran through FINALLY on its own: not twice */
-            t->flags |= HF__F_CANCELLED;
+            t->node.flags |= HF__F_CANCELLED;
             task_finish(t);
         } else {
             task_run_cleanup(t);
@@ -414,8 +414,8 @@ static bool on_due(hf_ticks_us_t now, bool has_limit, hf_ticks_us_t limit) {
         hf_task_t *t = L.heap[1];
         heap_remove(t);
         if (t->node.state != HF__ST_SLEEPING) {
-            t->flags |= HF__F_TIMED_OUT; /* a timed await; a waiter already queued to re-check
-                                          * (READY) times out there */
+            t->node.flags |= HF__F_TIMED_OUT; /* a timed await; a waiter already queued to re-check
+                                               * (READY) times out there */
         }
         if (t->node.state == HF__ST_WAITING) {
             list_unlink(&L.wait, t);

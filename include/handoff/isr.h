@@ -30,12 +30,14 @@
  * A node of the loop's ready set (private): each task has one, and so does each of the loop's
  * own sources. `next` is NULL while the node is not marked; a post links a marked node into a
  * lock-free stack that the loop takes whole. Objects point at the node of the task awaiting
- * them. `state` is the loop's alone (a task's HF__ST_* state, loop.h): kept beside the mark so
- * that one load tells the loop what a marked node asks of it.
+ * them. `state` and `flags` are the loop's alone (a task's HF__ST_* state and HF__F_* flags,
+ * loop.h): the state is kept beside the mark so that one load tells the loop what a marked node
+ * asks of it, and the flags fill the space the pointer's alignment leaves.
  */
 typedef struct hf__node {
     struct hf__node *_Atomic next;
     uint8_t state;
+    uint8_t flags;
 } hf__node_t;
 
 /* ---- flag ----------------------------------------------------------------------------------- */

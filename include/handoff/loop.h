@@ -69,13 +69,12 @@ struct hf_task {
     hf_task_fn_t fn;         /**< step function */
     const char *name;        /**< for reports (hog detection) */
     hf_task_t *next;         /**< link in the ready queue or the wait list */
-    hf__node_t node;         /**< its node in the ready set (marked by a post); its state */
+    hf__node_t node;         /**< its node in the ready set (marked by a post); its state, flags */
     hf__node_t *_Atomic *on; /**< waiter field of the object it last awaited, or NULL */
     hf_ticks_us_t deadline;  /**< wake-up tick while in the timer heap */
     uint32_t seq;            /**< timer order among equal deadlines (first armed, first run) */
     uint16_t pc;             /**< resume point: a source line, 0 at start */
     hf__heap_pos_t heap_pos; /**< position in the 1-based timer heap, 0 when not in it */
-    uint8_t flags;           /**< HF__F_* */
 };
 
 /** Static initialiser for a task that has not started (hf_task_done() is true). */
@@ -229,7 +228,7 @@ hf_ticks_ms_t hf_now_ms(void);
 
 /** True after a timed await that ended by its time-out, false after one that ended by its
  * condition. */
-#define HF_TIMED_OUT() ((hf__t->flags & HF__F_TIMED_OUT) != 0)
+#define HF_TIMED_OUT() ((hf__t->node.flags & HF__F_TIMED_OUT) != 0)
 
 /* An await on one ISR-side object whose waiter field is @p w: the task registers as the
  * object's waiter, then checks @p cond; it runs again only when the object is posted (or its
@@ -322,7 +321,7 @@ static inline bool hf_task_done(const hf_task_t *t) {
 }
 
 static inline bool hf_task_cancelled(const hf_task_t *t) {
-    return t->node.state == HF__ST_IDLE && (t->flags & HF__F_CANCELLED) != 0;
+    return t->node.state == HF__ST_IDLE && (t->node.flags & HF__F_CANCELLED) != 0;
 }
 
 void hf__sleep_until(hf_task_t *t, hf_ticks_us_t tick);

@@ -8,8 +8,10 @@
  * interrupt context; every other one from the loop (main) context only.
  *
  * Lost wake-ups: hf_port_wake() must make the *next* hf_port_sleep() return at once if it comes
- * before that sleep, and end a sleep that is under way. Each port explains how it guarantees this
- * next to its implementation (Dekker handshake plus eventfd and ppoll on POSIX, WFE's event
+ * before that sleep, and end a sleep that is under way. The loop relies on both: it sleeps
+ * without a last look at its ready set, so a post made after its look (by a deferred call, or an
+ * interrupt) is seen only because the sleep returns at once. Each port explains how it guarantees
+ * this next to its implementation (Dekker handshake plus eventfd and ppoll on POSIX, WFE's event
  * register on Cortex-M).
  */
 #ifndef HANDOFF_PORT_H
