@@ -22,8 +22,8 @@ void hf__post(hf__node_t *_Atomic *w);
  * takes it whole (loop.c). */
 extern hf__node_t *_Atomic hf__ready_head;
 
-/* The loop's own nodes (state HF__ST_OWN, set by hf_loop_init): the deferred-call queue,
- * "re-check the polled waiters", and hf_loop_stop(). */
+/* The loop's own nodes: the deferred-call queue, "re-check the polled waiters", and
+ * hf_loop_stop(). Their state stays HF__ST_IDLE: never taken for a parked task's. */
 enum { HF__OWN_DEFER, HF__OWN_POLL, HF__OWN_STOP, HF__OWN_N };
 extern hf__node_t hf__ready_own[HF__OWN_N];
 #define hf__ready_defer (hf__ready_own[HF__OWN_DEFER])

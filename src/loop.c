@@ -32,22 +32,28 @@ typedef struct {
 
 static struct {
     /* hot, small fields first: 16-bit Thumb loads and stores reach only small offsets */
-    bool progress; /* a task step changed something a waiting condition may depend on */
+    bool progress;  /* a task step changed something a waiting condition may depend on */
+    bool running;   /* inside hf_loop_run() or hf_loop_run_until() */
+    bool has_limit; /* hf_loop_run_until() runs, up to `limit` */
     list_t ready, wait;
     uint32_t ready_n;
     uint32_t heap_n;
     uint32_t live;
     uint32_t timer_seq;
     hf_task_t *current;
-    /* The loop looks at its timers and its millisecond tick when the clock reaches this tick: never
-     * later than the earliest deadline in the heap, nor than the tick by which the millisecond
-     * tick must be brought up (KEEP_MS_US after ms_last_us). It may be earlier: a pass that
-     * reaches it finds nothing to do and sets it again (set_due). One comparison per pass. */
+    /* The loop looks at its timers, its millisecond tick and its limit when the clock reaches
+     * this tick (on_due). Either the clock has reached it already, or it is no later than the
+     * earliest deadline in the heap, the tick by which the millisecond tick must be brought up
+     * (KEEP_MS_US after ms_last_us) and the limit of hf_loop_run_until(). It may be earlier than
+     * all three: a pass that reaches it finds nothing to do and sets it again. One comparison
+     * per pass. Every comparison with it is made while it is ahead of the clock, where both
+     * ticks lie within 2^31 us of the clock. */
     hf_ticks_us_t due;
     /* hf_now_ms() state: all zero at start, which makes the first reading now / 1000 */
     hf_ticks_us_t ms_last_us;
     uint32_t ms_rem_us;
     hf_ticks_ms_t ms;
+    hf_ticks_us_t limit;
     hf_task_t *heap[HF_CFG_MAX_TASKS + 1u]; /* 1-based: heap[1] is the earliest */
 } L;
 
@@ -164,8 +170,12 @@ static void heap_insert(hf_task_t *t) {
     t->seq = L.timer_seq++;
     heap_place(++L.heap_n, t);
     heap_fix(L.heap_n);
-    if (hf_ticks_diff(t->deadline, L.due) < 0) {
-        L.due = t->deadline; /* a removal leaves L.due as it is: early, which is allowed */
+    /* Bring L.due forward to an earlier deadline. The comparison is valid only while L.due is
+     * ahead of the clock (then both lie within 2^31 us of it); once the clock has reached L.due
+     * (a removal leaves it early, which is allowed, and a round may pass it), the loop's next
+     * pass sets it from the heap anyway. */
+    if (hf_ticks_diff(t->deadline, L.due) < 0 && !hf_ticks_reached(hf_port_now_us(), L.due)) {
+        L.due = t->deadline;
     }
 }
 
@@ -330,9 +340,6 @@ static hf__node_t *ready_take_all(void) {
 void hf_loop_init(void) {
     memset(&L, 0, sizeof L);
     hf__defer_reset();
-    for (unsigned i = 0; i < HF__OWN_N; i++) {
-        hf__ready_own[i].state = HF__ST_OWN;
-    }
     hf__node_t *n = ready_take_all(); /* forget every mark */
     while (n != NULL && n != &hf__ready_end) {
         hf__node_t *next = atomic_load_explicit(&n->next, memory_order_relaxed);
@@ -364,16 +371,17 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
     } while (r == HF__AGAIN && !(t->node.flags & HF__F_CANCEL_REQ));
     hf_ticks_us_t t1 = hf_port_now_us(); /* L.current stays t until the round ends */
     if (t1 - t0 > HF_CFG_HOG_US && !(t->node.flags & HF__F_HOG_REPORTED)) {
+        L.current = NULL; /* the report runs outside the step */
         report_hog(t, t1 - t0);
     }
     if (t->node.flags & HF__F_CANCEL_REQ) {
         if (r == HF__DONE) { /* it ran through FINALLY on its own: not twice */
             t->node.flags |= HF__F_CANCELLED;
             task_finish(t);
-        } else {
-            task_run_cleanup(t);
+            return t1;
         }
-        return t1;
+        task_run_cleanup(t);
+        return hf_port_now_us(); /* after the FINALLY, which may have read the clock */
     }
     if (!(r & HF__IDLE)) {
         L.progress = true;
@@ -402,14 +410,15 @@ static hf_ticks_us_t run_step(hf_task_t *t, hf_ticks_us_t t0) {
 
 /* The clock reached L.due at @p now: bring the millisecond tick up if it is KEEP_MS_US behind,
  * move every task whose deadline has come by @p until (now, or the loop's limit if earlier) to
- * the ready queue, and set L.due again, no later than the limit.
+ * the ready queue, and set L.due again: no later than the limit, and to now once the limit is
+ * reached (so that every pass comes back here until the loop returns).
  * @return true when the loop has a limit and now has reached it. */
-static bool on_due(hf_ticks_us_t now, bool has_limit, hf_ticks_us_t limit) {
+static bool on_due(hf_ticks_us_t now) {
     if (now - L.ms_last_us >= KEEP_MS_US) {
         (void)ms_advance(now);
     }
-    bool at_limit = has_limit && hf_ticks_reached(now, limit);
-    hf_ticks_us_t until = at_limit ? limit : now; /* run only what was due by the limit */
+    bool at_limit = L.has_limit && hf_ticks_reached(now, L.limit);
+    hf_ticks_us_t until = at_limit ? L.limit : now; /* run only what was due by the limit */
     while (L.heap_n > 0 && hf_ticks_reached(until, L.heap[1]->deadline)) {
         hf_task_t *t = L.heap[1];
         heap_remove(t);
@@ -425,8 +434,10 @@ static bool on_due(hf_ticks_us_t now, bool has_limit, hf_ticks_us_t limit) {
         }
     }
     set_due();
-    if (has_limit && hf_ticks_diff(limit, L.due) < 0) {
-        L.due = limit;
+    if (at_limit) {
+        L.due = now; /* every pass looks again until the loop returns */
+    } else if (L.has_limit && hf_ticks_diff(L.limit, L.due) < 0) {
+        L.due = L.limit; /* ahead of the clock, as L.due is: the comparison is valid */
     }
     return at_limit;
 }
@@ -457,16 +468,15 @@ static unsigned take_marked(void) {
         atomic_store_explicit(&n->next, NULL, memory_order_relaxed);
         /* the unmark before the task's next look at its object (Dekker with hf__post) */
         atomic_thread_fence(memory_order_seq_cst);
-        if (n->state == HF__ST_PARKED) {
+        if (n->state == HF__ST_PARKED) { /* the loop's own nodes are never in that state */
             ready_push((hf_task_t *)(void *)((char *)n - offsetof(hf_task_t, node)));
-        } else if (n->state == HF__ST_OWN) { /* the loop's own nodes: rare */
-            if (n == &hf__ready_defer) {
-                (void)hf__defer_run();
-                took |= TOOK_DEFERRED;
-            } else if (n == &hf__ready_stop) {
-                took |= TOOK_STOP;
-            } /* else hf__ready_poll: the polled waiters are checked again (progress) */
-        }     /* else a task that is no longer parked (it timed out, was cancelled or ended) */
+        } else if (n == &hf__ready_defer) {
+            (void)hf__defer_run();
+            took |= TOOK_DEFERRED;
+        } else if (n == &hf__ready_stop) {
+            took |= TOOK_STOP;
+        } /* else hf__ready_poll (the polled waiters are checked again: progress), or a task no
+           * longer parked (it timed out, was cancelled or ended) */
         n = next;
     }
     return took;
@@ -485,6 +495,10 @@ static bool ready_pending(void) {
  * L.due (the earliest timer and the millisecond tick in one), the ready queue. */
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     HF_REQUIRE_LOOP();
+    HF_REQUIRE(!L.running); /* not from a task step or a deferred call: the loop runs already */
+    L.running = true;
+    L.has_limit = has_limit;
+    L.limit = limit;
     hf_ticks_us_t now = hf_port_now_us();
     L.due = now; /* the first pass looks at the timers and the millisecond tick */
     for (;;) {
@@ -492,6 +506,7 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             unsigned took = take_marked();
             if (took != 0u) { /* the loop's own nodes: rare */
                 if (took & TOOK_STOP) {
+                    L.running = false;
                     return true;
                 }
                 now = hf_port_now_us(); /* TOOK_DEFERRED */
@@ -502,11 +517,10 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
             L.progress = false;
             wait_all_to_ready();
         }
-        /* Past L.due, which is never later than the limit, on_due() says whether the limit is
-         * reached; before it, it is not. */
+        /* Until the clock reaches L.due, it has not reached the limit; after, on_due() says. */
         bool at_limit = false;
         if (hf_ticks_reached(now, L.due)) {
-            at_limit = on_due(now, has_limit, limit);
+            at_limit = on_due(now);
         }
         if (L.ready.head != NULL) {
             /* One round: each task that is ready now runs once; tasks made ready during the
@@ -519,6 +533,7 @@ static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
         }
         /* Nothing ran since now was read: it is still the time to judge by. */
         if (at_limit) {
+            L.running = false;
             return false;
         }
         /* L.due is at most KEEP_MS_US ahead: a loop with nothing to do still wakes often enough

@@ -10,6 +10,8 @@
  * its callers can break:
  *   - a loop-only function (hf_task_start, hf_task_cancel, hf_loop_run, hf_loop_run_until,
  *     hf_evq_pop) called in interrupt context (hf_port_in_isr());
+ *   - hf_loop_run() or hf_loop_run_until() called while the loop runs (from a task step or a
+ *     deferred call);
  *   - hf_task_start() on a task that is still running (with HF_CFG_MAX_TASKS tasks alive it
  *     returns false, a limit the caller handles: hf_output_play() passes it on, the examples
  *     stop on it);

@@ -114,11 +114,14 @@ hf_task_t *hf_task_current(void);
  * for restarting an application). Tasks must not be running. */
 void hf_loop_init(void);
 
-/** Run the loop until hf_loop_stop() (for a firmware main, forever). */
+/** Run the loop until hf_loop_stop() (for a firmware main, forever). Loop only, and not while
+ * the loop runs (from a task step or a deferred call): both are checked (check.h). */
 void hf_loop_run(void);
 
 /**
- * Run the loop until the tick @p deadline: everything due at or before it runs, then it returns.
+ * Run the loop until the tick @p deadline (at most 2^31 - 1 us ahead): everything due at or
+ * before it runs, then it returns. Called again, it carries on where it stopped. Loop only, and
+ * not while the loop runs: both are checked (check.h).
  * @return true if it returned because of hf_loop_stop(), false at the deadline.
  */
 bool hf_loop_run_until(hf_ticks_us_t deadline);
@@ -291,8 +294,7 @@ enum {
     HF__ST_SLEEPING,
     HF__ST_WAITING,
     HF__ST_PARKED,
-    HF__ST_RUNNING,
-    HF__ST_OWN /* one of the loop's own nodes, not a task */
+    HF__ST_RUNNING
 };
 enum {
     HF__F_TIMED_OUT = 1u << 0,  /* the last timed await ended by its time-out */

@@ -510,6 +510,108 @@ static void test_deferred_call_posts(void **state) {
     assert_true(hf_task_done(&c.task));
 }
 
+/* ---- the loop's next due time (L.due) at the edges of the tick's range ---------------------- */
+
+static hf_flag_t due_flag, due_go;
+static uint64_t due_woke_at;
+
+static int due_sleeper_fn(hf_task_t *self) { /* a 1 s timer */
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_MS(1000);
+    due_woke_at = hft_now();
+    HF_TASK_END();
+}
+
+static int due_waiter_fn(hf_task_t *self) { /* the earliest timer, gone when the flag comes */
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_FLAG_TIMEOUT_MS(&due_flag, 5);
+    HF_TASK_END();
+}
+
+static int due_longest_fn(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_FLAG(&due_go);
+    hf_port_delay_us(5000);  /* the round passes the removed timer's 5 ms */
+    HF_AWAIT_MS(HF__MAX_MS); /* the longest sleep there is */
+    HF_TASK_END();
+}
+
+/* A timer removed early leaves the loop's next look early and then behind the clock; a sleep of
+ * the longest length set after that must not take the place of the earlier timers. */
+static void test_longest_sleep_after_removed_timer(void **state) {
+    static hf_task_t a, b, c;
+    start(state);
+    hf_flag_clear(&due_flag);
+    hf_flag_clear(&due_go);
+    due_woke_at = 0;
+    a = b = c = (hf_task_t)HF_TASK_INIT;
+    assert_true(hf_task_start(&a, due_sleeper_fn, "1 s"));
+    assert_true(hf_task_start(&b, due_waiter_fn, "5 ms"));
+    assert_true(hf_task_start(&c, due_longest_fn, "longest"));
+    hft_run_ms(1);
+    hf_flag_set(&due_flag);
+    hf_flag_set(&due_go);
+    hft_run_ms(2000); /* returns at its limit, not 35 minutes later */
+    assert_int_equal(due_woke_at, 1000000u);
+    assert_true(hf_task_done(&a));
+    assert_true(hf_task_done(&b));
+    assert_false(hf_task_done(&c));
+    (void)hf_task_cancel(&c);
+}
+
+static int due_once_fn(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    HF_YIELD();
+    trace(1);
+    HF_TASK_END();
+}
+
+/* A limit long past (up to 2^31 - 1 us back) returns once nothing due is left, at once. */
+static void test_run_until_limit_long_past(void **state) {
+    static hf_task_t t;
+    start(state);
+    hft_run_us(3u << 29); /* 1.5 * 2^30 us in */
+    (void)hf_now_ms();
+    t = (hf_task_t)HF_TASK_INIT;
+    assert_true(hf_task_start(&t, due_once_fn, "once"));
+    uint64_t t0 = hft_now();
+    assert_false(hf_loop_run_until(hft_tick_us(0)));
+    assert_int_equal(hft_now(), t0);
+    assert_true(hf_task_done(&t)); /* what was ready ran, then it returned */
+    assert_int_equal(tr.n, 1u);
+    assert_int_equal(tr.t[0], t0);
+}
+
+static int self_cancel_reads_ms_fn(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_MS(1);
+    hf_port_delay_us(6000); /* past the other task's 5 ms timer */
+    hf_task_cancel(self);
+    HF_YIELD();
+    HF_FINALLY;
+    hf_port_delay_us(1500); /* the clock moves on after the step's end was read */
+    (void)hf_now_ms();
+    HF_TASK_END();
+}
+
+static int due_5ms_fn(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    HF_AWAIT_MS(5);
+    HF_TASK_END();
+}
+
+/* A FINALLY run after the step's end was read (a task that cancelled itself) reads the clock:
+ * the loop's next time must not be behind that reading, or the millisecond tick jumps. */
+static void test_now_ms_after_self_cancel(void **state) {
+    static hf_task_t a, b;
+    start(state);
+    a = b = (hf_task_t)HF_TASK_INIT;
+    assert_true(hf_task_start(&a, self_cancel_reads_ms_fn, "self-cancel"));
+    assert_true(hf_task_start(&b, due_5ms_fn, "5 ms"));
+    hft_run_ms(20);
+    assert_int_equal(hf_now_ms(), hft_expected_ms(hft_epoch(), hft_now()));
+}
+
 /* ---- timed awaits ---------------------------------------------------------------------------- */
 
 /* Each round: a 500 ms timed wait for flag_a, then trace (round*10 + timed_out). */
@@ -1534,7 +1636,10 @@ int main(void) {
         HFT_AT_EPOCH(test_await_flag_woken_by_isr, i), HFT_AT_EPOCH(test_post_nobody_awaits, i),   \
         HFT_AT_EPOCH(test_two_objects_one_task, i), HFT_AT_EPOCH(test_cancel_while_marked, i),     \
         HFT_AT_EPOCH(test_post_during_own_step, i), HFT_AT_EPOCH(test_deferred_call_posts, i),     \
-        HFT_AT_EPOCH(test_await_flag_timeout, i), HFT_AT_EPOCH(test_timeout_while_queued, i),      \
+        HFT_AT_EPOCH(test_longest_sleep_after_removed_timer, i),                                   \
+        HFT_AT_EPOCH(test_run_until_limit_long_past, i),                                           \
+        HFT_AT_EPOCH(test_now_ms_after_self_cancel, i), HFT_AT_EPOCH(test_await_flag_timeout, i),  \
+        HFT_AT_EPOCH(test_timeout_while_queued, i),                                                \
         HFT_AT_EPOCH(test_condition_and_timeout_at_same_time, i),                                  \
         HFT_AT_EPOCH(test_await_counter_and_evq, i), HFT_AT_EPOCH(test_await_until_other_task, i), \
         HFT_AT_EPOCH(test_await_task, i), HFT_AT_EPOCH(test_cancel_sleeping, i),                   \

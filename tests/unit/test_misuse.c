@@ -104,6 +104,36 @@ static void pop_from_isr(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t
     (void)hf_evq_pop((hf_evq_t *)arg, &e);
 }
 
+/* The loop run again from inside itself: from a task step, and from a deferred call. */
+static int nested_run_fn(hf_task_t *self) {
+    HF_TASK_BEGIN(self);
+    (void)hf_loop_run_until(hf_now_us() + 1000u);
+    HF_TASK_END();
+}
+
+static void nested_run_call(void *arg) {
+    (void)arg;
+    hf_loop_run();
+}
+
+static void test_loop_run_nested(void **state) {
+    (void)state;
+    static hf_task_t t;
+    start();
+    t = (hf_task_t)HF_TASK_INIT;
+    assert_true(hf_task_start(&t, nested_run_fn, "nested"));
+    int line = line_of("src/loop.c", "HF_REQUIRE(!L.running);");
+    EXPECT_FAULT(hft_run_ms(10));
+    check_place("src/loop.c", line);
+    start(); /* a fresh loop: the jump left the first one running */
+    assert_true(hf_defer(nested_run_call, NULL));
+    EXPECT_FAULT(hft_run_ms(10));
+    check_place("src/loop.c", line);
+    start();
+    hft_run_ms(10); /* and a loop run in turn, not nested, is fine */
+    hft_run_ms(20);
+}
+
 static void test_loop_only_from_isr(void **state) {
     (void)state;
     HF_EVQ_DEFINE(q, 4);
@@ -159,9 +189,8 @@ static void test_sleep_beyond_tick(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_start_running_task),
-        cmocka_unit_test(test_loop_only_from_isr),
-        cmocka_unit_test(test_unlink_task_not_on_list),
+        cmocka_unit_test(test_start_running_task), cmocka_unit_test(test_loop_only_from_isr),
+        cmocka_unit_test(test_loop_run_nested),    cmocka_unit_test(test_unlink_task_not_on_list),
         cmocka_unit_test(test_sleep_beyond_tick),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
