@@ -111,7 +111,8 @@ static inline bool hf_task_cancelled(const hf_task_t *t);
 hf_task_t *hf_task_current(void);
 
 /** Forget all tasks, timers, deferred calls and pending signals: a fresh loop (for tests, and
- * for restarting an application). Tasks must not be running. */
+ * for restarting an application). Tasks must not be running. A program need not call it before
+ * its first run: the loop starts fresh from its zeroed static state (tests/unit/test_noinit.c). */
 void hf_loop_init(void);
 
 /** Run the loop until hf_loop_stop() (for a firmware main, forever). Loop only, and not while
