@@ -492,7 +492,7 @@ static bool ready_pending(void) {
  * at or before limit. `now` is always a recent reading of the clock: taken at the start, after
  * each sleep and after deferred calls, and the end of the last task step after a round.
  * Each pass costs four loads when there is nothing to do: the ready set, the polled waiters,
- * L.due (the earliest timer and the millisecond tick in one), the ready queue. */
+ * L.due (the earliest timer, the millisecond tick and the limit in one), the ready queue. */
 static bool loop_run(bool has_limit, hf_ticks_us_t limit) {
     HF_REQUIRE_LOOP();
     HF_REQUIRE(!L.running); /* not from a task step or a deferred call: the loop runs already */
