@@ -22,6 +22,8 @@ if(hf_target_missing)
   message(WARNING "On-target tests (ctest -L target) are not built: missing Debian packages"
                   "${hf_target_missing}. tools/bootstrap installs them; or configure with "
                   "-DHF_TARGET=OFF to silence this.")
+  add_test(NAME target.tools-missing COMMAND ${CMAKE_COMMAND} -E false)
+  set_tests_properties(target.tools-missing PROPERTIES LABELS "target;footprint")
   return()
 endif()
 
@@ -88,10 +90,19 @@ else()
   set_tests_properties(e2e.press-to-alert.bounce-sweep PROPERTIES LABELS e2e TIMEOUT 600)
 endif()
 
-# The footprint report: text/data/bss per module, sizeof of the public objects, the RAM of
-# press-to-alert, for both cores.
+# The footprint report: text/data/bss per module, the parts against their budgets, what each
+# example links, sizeof of the public objects, the RAM of press-to-alert, for both cores.
+set(hf_footprint ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/footprint)
+set(hf_cm_builds ${CMAKE_BINARY_DIR}/cortex-m33 ${CMAKE_BINARY_DIR}/cortex-m0plus)
 add_custom_target(footprint
-  COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/tools/footprint
-          ${CMAKE_BINARY_DIR}/cortex-m33 ${CMAKE_BINARY_DIR}/cortex-m0plus
+  COMMAND ${hf_footprint} ${hf_cm_builds}
   DEPENDS cortex-m33 cortex-m0plus
   USES_TERMINAL)
+# Every part of the library within its text budget on both cores (label "footprint"), and the
+# check itself shown to fail, naming the part, when a part is over (a budget of 1 KB for the
+# handoff).
+add_test(NAME footprint.budgets COMMAND ${hf_footprint} --check ${hf_cm_builds})
+add_test(NAME footprint.over-budget-caught
+         COMMAND sh -c "out=$(\"$0\" \"$1\" --check --budget handoff=1024 \"$2\" \"$3\" 2>&1 >/dev/null); rc=$?; echo \"$out\"; [ $rc -eq 1 ] && echo \"$out\" | grep -q '^tools/footprint: handoff (isr.c, loop.c, print.c): [0-9]* B of text on the cortex-m33, over its budget of 1024 B$'"
+                 ${hf_footprint} ${hf_cm_builds})
+set_tests_properties(footprint.budgets footprint.over-budget-caught PROPERTIES LABELS footprint)
