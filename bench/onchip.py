@@ -9,12 +9,18 @@ one back in thread mode (in hf_port_sleep(), after the WFI the loop slept in).
 The images are bench/onchip/irq.c as the Cortex-M sub-builds make them (bench_irq_KIND_N.elf:
 KIND flag or evq, N other tasks each awaiting a flag of its own that is never set).
 
+The RP2040 itself, with its own port (ports/rp2040: the TIMER as the clock, the IO_BANK0 edge
+interrupt): bench/onchip/button.c, the lesson's button, in the rp2040js emulator
+(tests/e2e/irqcount.mjs), which executes one instruction per step; a falling edge on GP14 posts
+from the pin's handler. The same two counts, from the first instruction of the interrupt handler.
+
 With --by-function, each count is followed by the instructions per function, in the order they
 first ran (the vector and the board's timer acknowledge are the board's; the rest is handoff's).
 
 usage: bench/onchip.py BUILD [--by-function]   (the host build directory: BUILD/cortex-m33, BUILD/cortex-m0plus)
 Prints a markdown table; exit 1 when an image is missing or a run does not reach its marks.
 """
+import json
 import os
 import re
 import shutil
@@ -22,6 +28,11 @@ import subprocess
 import sys
 import tempfile
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+E2E = os.path.join(HERE, "..", "tests", "e2e")
+RP2040_LABEL = "RP2040 (rp2040js), a GPIO edge"
+RP2040_KINDS = [("flag", "`hf_flag_set` in the pin's handler → `HF_AWAIT_FLAG`"),
+                ("evq", "`hf_evq_isr` as the pin's handler → `HF_AWAIT_EVQ`")]
 BOARDS = [("cortex-m33", "Cortex-M33 (mps2-an505)", ["-M", "mps2-an505", "-cpu", "cortex-m33"]),
           ("cortex-m0plus", "Cortex-M0+ (microbit)", ["-M", "microbit"])]
 KINDS = [("flag", "`hf_flag_set` → `HF_AWAIT_FLAG`"), ("evq", "`hf_evq_push` → `HF_AWAIT_EVQ`")]
@@ -65,6 +76,37 @@ def count(qemu, machine, elf, tmp):
     return isr_end - start, end - start, per
 
 
+def symbols(elf):
+    """[(address, size, name)] of the functions in elf, by address."""
+    out = subprocess.run(["arm-none-eabi-nm", "-S", "-n", elf], capture_output=True, text=True,
+                         check=True).stdout
+    syms = []
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[2] in "tTwW":
+            syms.append((int(f[0], 16), int(f[1], 16), f[3]))
+    return syms
+
+
+def count_rp2040(node, elf):
+    """(interrupt side, interrupt to task, {function: instructions}) of one bench_button image."""
+    syms = symbols(elf)
+    resumed = [a for a, _, n in syms if n == "bench_resumed"]
+    if not resumed:
+        raise SystemExit(f"{elf}: no bench_resumed")
+    image = elf[:-len(".elf")] + ".bin"
+    p = subprocess.run([node, os.path.join(E2E, "irqcount.mjs"), image, hex(resumed[0]), "14"],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise SystemExit(f"{image}: status {p.returncode}: {p.stderr.strip()}")
+    d = json.loads(p.stdout)
+    per = {}
+    for pc in d["pcs"]:
+        name = next((n for a, sz, n in syms if a <= pc < a + sz), hex(pc))
+        per[name] = per.get(name, 0) + 1
+    return d["isr"], d["total"], per
+
+
 def main():
     if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] != "--by-function"):
         raise SystemExit(__doc__)
@@ -87,6 +129,19 @@ def main():
                     if by_function:
                         print("|  |  |  | " + ", ".join(f"{k} {v}" for k, v in per.items())
                               + " |  |")
+    node = shutil.which("node")
+    if node is None or not os.path.exists(os.path.join(E2E, "node_modules", "rp2040js")):
+        raise SystemExit("node or tests/e2e/node_modules/rp2040js is missing (tools/bootstrap "
+                         "installs both)")
+    for kind, what in RP2040_KINDS:
+        for n in OTHERS:
+            elf = os.path.join(build, "rp2040", f"bench_button_{kind}_{n}.elf")
+            if not os.path.exists(elf):
+                raise SystemExit(f"{elf} is missing: build the RP2040 sub-build")
+            isr, total, per = count_rp2040(node, elf)
+            print(f"| {RP2040_LABEL} | {what} | {n} | {isr} | {total} |")
+            if by_function:
+                print("|  |  |  | " + ", ".join(f"{k} {v}" for k, v in per.items()) + " |  |")
     return 0
 
 

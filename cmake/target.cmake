@@ -88,6 +88,15 @@ else()
            COMMAND ${Python3_EXECUTABLE} ${hf_e2e}/sweep.py ${HF_NODE} ${hf_e2e}/harness.mjs
                    ${hf_rp}/press-to-alert.bin $<TARGET_FILE:press-to-alert>)
   set_tests_properties(e2e.press-to-alert.bounce-sweep PROPERTIES LABELS e2e TIMEOUT 600)
+  # Edges on a pin of each IO_BANK0 register, alone and at one instant.
+  add_test(NAME e2e.rp2040.gpio-banks
+           COMMAND ${Python3_EXECUTABLE} ${hf_e2e}/gpio_banks.py ${HF_NODE} ${hf_e2e}/harness.mjs
+                   ${hf_rp}/e2e_gpio_banks.bin)
+  set_tests_properties(e2e.rp2040.gpio-banks PROPERTIES LABELS e2e TIMEOUT 300)
+  # bench/onchip.py reaches its marks on every image: the QEMU boards and the RP2040.
+  add_test(NAME bench.onchip
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/bench/onchip.py ${CMAKE_BINARY_DIR})
+  set_tests_properties(bench.onchip PROPERTIES LABELS bench TIMEOUT 300)
 endif()
 
 # The footprint report: text/data/bss per module, the parts against their budgets, what each

@@ -3,20 +3,8 @@
  * flag of its own that is never set; a hardware timer interrupt posts once; the task resumes
  * and calls bench_resumed(). bench/onchip.py counts the instructions QEMU executes from the
  * first instruction of the interrupt handler to the first of bench_resumed(). */
-#include "handoff/handoff.h"
+#include "bench_onchip.h"
 #include "handoff/qemu_board.h"
-
-#ifndef BENCH_OTHERS
-#define BENCH_OTHERS 0
-#endif
-#ifndef BENCH_EVQ
-#define BENCH_EVQ 0
-#endif
-
-static struct other {
-    hf_task_t task;
-    hf_flag_t never;
-} others[BENCH_OTHERS > 0 ? BENCH_OTHERS : 1];
 
 static hf_task_t waiter;
 #if BENCH_EVQ
@@ -25,11 +13,6 @@ HF_EVQ_DEFINE(edges, 8);
 static hf_flag_t flag = HF_FLAG_INIT;
 #endif
 
-/* The mark the count ends at: the task's first call after its await. */
-__attribute__((noinline)) void bench_resumed(void) {
-    __asm__ volatile("" ::: "memory");
-}
-
 /* The post; the timer is periodic (1.5 ms), but the program ends long before it fires again. */
 static void on_timer(void) {
 #if BENCH_EVQ
@@ -37,13 +20,6 @@ static void on_timer(void) {
 #else
     hf_flag_set(&flag);
 #endif
-}
-
-static int other_fn(hf_task_t *self) {
-    struct other *o = (struct other *)self;
-    HF_TASK_BEGIN(self);
-    HF_AWAIT_FLAG(&o->never);
-    HF_TASK_END();
 }
 
 static int waiter_fn(hf_task_t *self) {
@@ -62,15 +38,5 @@ static int waiter_fn(hf_task_t *self) {
 
 int main(int argc, char **argv) {
     hf_board_init(argc, argv);
-    for (unsigned i = 0; i + 1u <= BENCH_OTHERS; i++) {
-        if (!hf_task_start(&others[i].task, other_fn, "other")) {
-            hf_print("cannot start %u tasks", (unsigned)BENCH_OTHERS);
-            return 2;
-        }
-    }
-    if (!hf_task_start(&waiter, waiter_fn, "waiter")) {
-        return 2;
-    }
-    hf_loop_run();
-    return 1;
+    return bench_run(&waiter, waiter_fn);
 }
