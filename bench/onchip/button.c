@@ -4,7 +4,7 @@
  * BENCH_PIN (the button, pulled up) raises IO_IRQ_BANK0, whose handler (ports/rp2040/gpio.c)
  * calls on_edge() (or hf_evq_isr()) with the edge; the task resumes and calls bench_resumed().
  * tests/e2e/irqcount.mjs runs the image in the rp2040js emulator, pulls the pin low once the
- * program has printed "ready" and sleeps, and counts every instruction from the first of the
+ * program has printed "ready GP14" and sleeps, and counts every instruction from the first of the
  * interrupt handler to the first of bench_resumed(). */
 #include "bench_onchip.h"
 
@@ -28,7 +28,7 @@ static void on_edge(void *arg, hf_pin_t pin, uint8_t level, hf_ticks_us_t t_us) 
 
 static int waiter_fn(hf_task_t *self) {
     HF_TASK_BEGIN(self);
-    hf_print("ready");
+    hf_print("ready GP%u", BENCH_PIN); /* the pin to press */
 #if BENCH_EVQ
     HF_AWAIT_EVQ(&edges);
 #else

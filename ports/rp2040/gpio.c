@@ -25,7 +25,8 @@
 static struct {
     hf_irq_fn_t fn[HF_PIN_GPIO_MAX + 1u];
     void *arg[HF_PIN_GPIO_MAX + 1u];
-    uint32_t banks; /* bit r: register r of IO_BANK0 has a pin with a handler */
+    uint32_t banks; /* bit r: register r of IO_BANK0 has had a pin with a handler (never cleared:
+                     * a register whose pins are all gone again costs one read) */
 } G;
 
 static uint32_t gpio_of(hf_pin_t pin) {
@@ -95,7 +96,8 @@ int hf_gpio_read(hf_pin_t pin) {
 /* The index of the lowest set bit of x, which is not 0. The Cortex-M0+ has no count-trailing-
  * zeros instruction: the lowest bit alone, times a de Bruijn sequence, has a distinct top five
  * bits for each index (C. E. Leiserson, H. Prokop, K. H. Randall, "Using de Bruijn Sequences to
- * Index a 1 in a Computer Word", 1998). Five instructions and a 32-byte table. */
+ * Index a 1 in a Computer Word", 1998). A multiply, a shift, a load from a 32-byte table and
+ * the isolation of the bit: seven instructions with the two constants' loads. */
 static uint32_t lowest_bit(uint32_t x) {
     static const uint8_t index[32] = {0,  1,  28, 2,  29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4,  8,
                                       31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6,  11, 5,  10, 9};
@@ -114,7 +116,9 @@ static void bank0_isr(void) {
     uint32_t latched[4];
     for (uint32_t rest = banks; rest != 0u; rest &= rest - 1u) {
         uint32_t r = lowest_bit(rest);
-        uint32_t ints = RP_REG(IO_PROC0_INTS(r)) & 0xCCCCCCCCu; /* the edge bits of its 8 pins */
+        /* the edge bits of its 8 pins; INTS is INTR masked by INTE, which is set for handled
+         * pins only (GP0 to GP29): the reserved bits of pins 30 and 31 never show */
+        uint32_t ints = RP_REG(IO_PROC0_INTS(r)) & 0xCCCCCCCCu;
         if (ints != 0u) {
             RP_REG(IO_INTR(r)) = ints; /* acknowledge exactly what was read */
         }

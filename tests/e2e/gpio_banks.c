@@ -1,11 +1,15 @@
 /* The RP2040 board's edge interrupt over all four IO_BANK0 registers (ports/rp2040/gpio.c):
- * one pin with both edges in each register (GP3, GP12, GP22, GP27), every edge into one edge
+ * pins with both edges in each register, two of them at the ends of register 3 (GP24, GP29) and
+ * two in register 0 (GP4, GP7), and GP16 with its falling edge only; every edge into one edge
  * queue, and a task that prints each as "GPn L" (L the level). tests/e2e/gpio_banks.py drives
- * the pins in the rp2040js emulator (one at a time, several at one instant, two edges of one
- * pin at one instant) and checks every line, in order. */
+ * the pins in the rp2040js emulator and checks every line, in order. */
 #include "handoff/handoff.h"
 
-static const hf_pin_t pins[] = {3, 12, 22, 27};
+static const struct {
+    hf_pin_t pin;
+    unsigned edges;
+} pins[] = {{4, HF_EDGE_BOTH},  {7, HF_EDGE_BOTH},  {12, HF_EDGE_BOTH}, {16, HF_EDGE_FALL},
+            {22, HF_EDGE_BOTH}, {24, HF_EDGE_BOTH}, {27, HF_EDGE_BOTH}, {29, HF_EDGE_BOTH}};
 HF_EVQ_DEFINE(edges, 32);
 static hf_task_t printer;
 
@@ -27,9 +31,9 @@ static int printer_fn(hf_task_t *self) {
 int main(int argc, char **argv) {
     hf_board_init(argc, argv);
     for (unsigned i = 0; i < sizeof pins / sizeof pins[0]; i++) {
-        if (!hf_gpio_input(pins[i], HF_PULL_UP) ||
-            !hf_gpio_irq(pins[i], HF_EDGE_BOTH, hf_evq_isr, &edges)) {
-            hf_print("GP%u: no edge interrupt", (unsigned)pins[i]);
+        if (!hf_gpio_input(pins[i].pin, HF_PULL_UP) ||
+            !hf_gpio_irq(pins[i].pin, pins[i].edges, hf_evq_isr, &edges)) {
+            hf_print("GP%u: no edge interrupt", (unsigned)pins[i].pin);
             return 2;
         }
     }

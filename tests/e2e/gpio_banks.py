@@ -14,18 +14,34 @@ import tempfile
 
 # (ms, GPIO, level); every line idles high (pulled up)
 EVENTS = [
-    (10, 3, 0), (20, 12, 0), (30, 22, 0), (40, 27, 0),      # one at a time, each register
-    (50, 3, 1), (50, 12, 1), (50, 22, 1), (50, 27, 1),      # all four registers at one instant
-    (60, 27, 0), (60, 3, 0),                                # two registers, the higher first
-    (70, 22, 0), (70, 22, 1),                               # both edges of one pin at once
-    (80, 3, 1), (80, 27, 1),
+    (10, 4, 0), (20, 12, 0), (30, 22, 0), (40, 27, 0),    # one at a time, a register each
+    (50, 4, 1), (50, 12, 1), (50, 22, 1), (50, 27, 1),    # all four registers at one instant
+    (60, 27, 0), (60, 4, 0),                              # two registers, the higher first
+    (70, 22, 0), (70, 22, 1),                             # both edges of one pin at once
+    (80, 4, 1), (80, 27, 1),
+    (90, 7, 0), (90, 4, 0),                               # two pins of one register at once
+    (100, 29, 0), (100, 24, 0), (100, 27, 0),             # both ends of register 3, and between
+    (110, 16, 0), (120, 16, 1),                           # a falling edge only: the rise is not
+    (130, 16, 0), (130, 22, 0),                           #   reported, alone or with another
+    (140, 4, 1), (140, 7, 1), (140, 16, 1), (140, 22, 1), (140, 24, 1), (140, 27, 1),
+    (140, 29, 1),
 ]
 EXPECT = ["ready",
-          "GP3 0", "GP12 0", "GP22 0", "GP27 0",
-          "GP3 1", "GP12 1", "GP22 1", "GP27 1",
-          "GP3 0", "GP27 0",
+          "GP4 0", "GP12 0", "GP22 0", "GP27 0",
+          "GP4 1", "GP12 1", "GP22 1", "GP27 1",
+          "GP4 0", "GP27 0",
           "GP22 0", "GP22 1",
-          "GP3 1", "GP27 1"]
+          "GP4 1", "GP27 1",
+          "GP4 0", "GP7 0",
+          "GP24 0", "GP27 0", "GP29 0",
+          "GP16 0",
+          "GP16 0", "GP22 0",
+          "GP4 1", "GP7 1", "GP22 1", "GP24 1", "GP27 1", "GP29 1"]
+
+
+def fail(msg):
+    print(msg, file=sys.stderr)
+    sys.exit(1)
 
 
 def main():
@@ -33,17 +49,24 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     node, harness, image = sys.argv[1:]
-    spec = {"events": [[ms * 1000, g, v] for ms, g, v in EVENTS], "end_us": 100000, "watch": []}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(spec, f)
-    p = subprocess.run([node, harness, image, f.name], capture_output=True, text=True, timeout=300)
+    spec = {"events": [[ms * 1000, g, v] for ms, g, v in EVENTS], "end_us": 200000, "watch": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/input.json"
+        with open(path, "w") as f:
+            json.dump(spec, f)
+        try:
+            p = subprocess.run([node, harness, image, path], capture_output=True, text=True,
+                               timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            fail(f"{image}: the harness did not run: {e}")
     if p.returncode != 0:
-        print(f"{image}: the harness failed ({p.returncode}): {p.stderr.strip()}", file=sys.stderr)
-        return 1
-    got = [text for _, text in json.loads(p.stdout)["lines"]]
+        fail(f"{image}: the harness failed ({p.returncode}): {p.stderr.strip()}")
+    try:
+        got = [text for _, text in json.loads(p.stdout)["lines"]]
+    except (ValueError, KeyError, TypeError) as e:
+        fail(f"{image}: the harness's report is not its JSON ({e}): {p.stdout[:200]!r}")
     if got != EXPECT:
-        print(f"{image}: lines differ\n  expected {EXPECT}\n  got      {got}", file=sys.stderr)
-        return 1
+        fail(f"{image}: lines differ\n  expected {EXPECT}\n  got      {got}")
     print(f"{image}: {len(EXPECT) - 1} edges over the four IO_BANK0 registers, in order")
     return 0
 

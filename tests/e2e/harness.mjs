@@ -16,7 +16,8 @@
 //   node harness.mjs IMAGE.uf2 INPUT.json BOOTROM.ts
 //
 import { readFileSync } from 'node:fs';
-import { GPIOPinState, RP2040 } from 'rp2040js';
+import { GPIOPinState } from 'rp2040js';
+import { CYCLE_NS, loadPico, wakeIfPending } from './pico.mjs';
 
 function fail(msg) {
   process.stderr.write(`harness: ${msg}\n`);
@@ -26,73 +27,18 @@ function fail(msg) {
 const [imagePath, inputPath, bootromPath] = process.argv.slice(2);
 if (!imagePath || !inputPath) fail('usage: node harness.mjs IMAGE.bin|IMAGE.uf2 INPUT.json [BOOTROM.ts]');
 const isUf2 = imagePath.endsWith('.uf2');
-if (isUf2 && !bootromPath) fail(`${imagePath}: a UF2 image needs the boot ROM (BOOTROM.ts)`);
-let image, input;
-try {
-  image = readFileSync(imagePath);
-} catch (e) {
-  fail(`${imagePath}: ${e.message}`);
-}
+let input;
 try {
   input = JSON.parse(readFileSync(inputPath, 'utf8'));
 } catch (e) {
   fail(`${inputPath}: ${e.message}`);
 }
-
-const SRAM = 0x20000000;
-const FLASH = 0x10000000;
-const CYCLE_NS = 8; // 125 MHz, the clk_sys the firmware sets up
-const mcu = new RP2040();
-
-// The boot ROM as rp2040js's demo/bootrom.ts spells it: `new Uint32Array([0x..., ...])`.
-function loadBootrom(path) {
-  let text;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    fail(`${path}: ${e.message}`);
-  }
-  const body = /new Uint32Array\(\[([^\]]*)\]\)/.exec(text);
-  const words = body ? body[1].match(/0x[0-9a-fA-F]+/g) : null;
-  if (!words || words.length < 1024) fail(`${path}: no boot ROM words (expected rp2040js demo/bootrom.ts)`);
-  return new Uint32Array(words.map((w) => parseInt(w, 16)));
-}
-
-// UF2: 512-byte blocks, each with its flash address and up to 476 bytes of payload.
-function loadUf2(data) {
-  if (data.length === 0 || data.length % 512 !== 0) fail(`${imagePath}: not a UF2 file (size ${data.length})`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let off = 0; off < data.length; off += 512) {
-    if (view.getUint32(off, true) !== 0x0a324655 || view.getUint32(off + 4, true) !== 0x9e5d5157 ||
-        view.getUint32(off + 508, true) !== 0x0ab16f30) {
-      fail(`${imagePath}: block ${off / 512}: bad UF2 magic`);
-    }
-    const addr = view.getUint32(off + 12, true);
-    const size = view.getUint32(off + 16, true);
-    if (size > 476 || addr < FLASH || addr + size > FLASH + mcu.flash.length) {
-      fail(`${imagePath}: block ${off / 512}: ${size} bytes at 0x${addr.toString(16)} are not in flash`);
-    }
-    mcu.flash.set(data.subarray(off + 32, off + 32 + size), addr - FLASH);
-  }
-}
-
-if (isUf2) {
-  mcu.loadBootrom(loadBootrom(bootromPath));
-  loadUf2(image);
-  mcu.core.PC = FLASH;
-} else {
-  if (image.length > mcu.sram.length) fail(`${imagePath}: ${image.length} bytes do not fit in SRAM`);
-  mcu.sram.set(image, 0);
-  mcu.core.PC = SRAM; // where the bootrom enters a RAM image
-}
-mcu.logger = { debug() {}, info() {}, warn() {}, error(tag, msg) { process.stderr.write(`rp2040js: ${tag}: ${msg}\n`); } };
+const mcu = loadPico(imagePath, bootromPath, fail);
 
 const clock = mcu.clock;
 const nowUs = () => clock.nanos / 1000;
 
-// The emulator has no pull resistors. Inputs idle at their given level from the start; every
-// other pin reads 1, as the examples' inputs with pull-ups do (a button to GND, not pressed).
-for (let gpio = 0; gpio < 30; gpio++) mcu.gpio[gpio].setInputValue(true);
+// Inputs idle at their given level from the start; every other pin reads 1 (loadPico).
 for (const [gpio, level] of input.idle || []) mcu.gpio[gpio].setInputValue(level === 1);
 
 // UART0: a line is stamped with the time of its first byte.
@@ -142,12 +88,7 @@ while (clock.nanos < endNs()) {
   }
   const nextEventNs = originNs !== null && next < events.length ? events[next][0] * 1000 + originNs : endNs();
   const untilEvent = nextEventNs - clock.nanos;
-  if (mcu.core.waiting && (mcu.core.pendingInterrupts & mcu.core.enabledInterrupts) !== 0) {
-    // An enabled interrupt is pending: on the chip that ends WFI even while PRIMASK masks it
-    // (ARMv6-M: WFI wakes on any pending interrupt; it is taken once PRIMASK is cleared). The
-    // emulator only ends WFI for an interrupt it can take at once, so the harness ends it here.
-    mcu.core.waiting = false;
-  }
+  wakeIfPending(mcu.core);
   if (mcu.core.waiting) {
     // Asleep: jump to the next timer alarm or input event, whichever is first. With no alarm
     // pending the emulator reports 0: then only an input event or the end can wake the core.
