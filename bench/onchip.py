@@ -19,9 +19,15 @@ With --by-function, each count is followed by the instructions per function, in 
 first ran (the vector, the QEMU boards' timer acknowledge and the RP2040's IO_BANK0 service are
 the board's; the rest is handoff's).
 
-usage: bench/onchip.py BUILD [--by-function]
+With --pico-sdk, the same program as ports/pico-sdk builds it (a `pico` build configured with
+-DHF_PICO_BENCH=ON: bench_button_flag.uf2, bench_button_evq.uf2), run after the RP2040 boot ROM
+(BOOTROM.ts: the rp2040js repository's demo/bootrom.ts, not part of this project): the SDK's
+IO_BANK0 dispatch, its spin-locked critical sections and its alarm.
+
+usage: bench/onchip.py BUILD [--by-function] [--pico-sdk DIR --bootrom BOOTROM.ts]
     BUILD  the host build directory, with its sub-builds BUILD/cortex-m33, BUILD/cortex-m0plus
            and BUILD/rp2040
+    DIR    a ports/pico-sdk build for PICO_BOARD=pico with -DHF_PICO_BENCH=ON
 Prints a markdown table; exit 1 when an image is missing or a run does not reach its marks.
 """
 import json
@@ -35,6 +41,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 E2E = os.path.join(HERE, "..", "tests", "e2e")
 RP2040_LABEL = "RP2040 (rp2040js), a GPIO edge"
+PICO_LABEL = "RP2040 (rp2040js), Pico SDK 2.2.0 port, a GPIO edge"
 RP2040_KINDS = [("flag", "`hf_flag_set` in the pin's handler → `HF_AWAIT_FLAG`"),
                 ("evq", "`hf_evq_isr` as the pin's handler → `HF_AWAIT_EVQ`")]
 BOARDS = [("cortex-m33", "Cortex-M33 (mps2-an505)", ["-M", "mps2-an505", "-cpu", "cortex-m33"]),
@@ -95,15 +102,17 @@ def symbols(elf):
     return syms
 
 
-def count_rp2040(node, elf):
-    """(interrupt side, interrupt to task, {function: instructions}) of one bench_button image."""
+def count_rp2040(node, elf, ext=".bin", bootrom=None):
+    """(interrupt side, interrupt to task, {function: instructions}) of one bench_button image:
+    the .bin beside elf (ports/rp2040), or the .uf2 (ports/pico-sdk) run after the boot ROM."""
     syms = symbols(elf)
     resumed = [a for a, _, n in syms if n == "bench_resumed"]
     if not resumed:
         raise SystemExit(f"{elf}: no bench_resumed")
-    image = elf[:-len(".elf")] + ".bin"
+    image = elf[:-len(".elf")] + ext
     try:
-        p = subprocess.run([node, os.path.join(E2E, "irqcount.mjs"), image, hex(resumed[0])],
+        p = subprocess.run([node, os.path.join(E2E, "irqcount.mjs"), image, hex(resumed[0])]
+                           + ([bootrom] if bootrom else []),
                            capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:
         raise SystemExit(f"{image}: tests/e2e/irqcount.mjs ran for more than 300 s")
@@ -121,16 +130,49 @@ def count_rp2040(node, elf):
     return isr, total, per
 
 
+def parse_args(argv):
+    """(build, by_function, pico_sdk_dir, bootrom) from the command line; exit 2 on bad usage."""
+    usage = "usage: bench/onchip.py BUILD [--by-function] [--pico-sdk DIR --bootrom BOOTROM.ts]"
+    build, by_function, pico, bootrom = None, False, None, None
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        if a == "--by-function":
+            by_function = True
+        elif a in ("--pico-sdk", "--bootrom"):
+            if not args:
+                print(f"bench/onchip.py: {a} needs a value; {usage}", file=sys.stderr)
+                sys.exit(2)
+            v = args.pop(0)
+            if a == "--pico-sdk":
+                pico = v
+            else:
+                bootrom = v
+        elif a.startswith("-") or build is not None:
+            print(f"bench/onchip.py: {a}: unexpected; {usage}", file=sys.stderr)
+            sys.exit(2)
+        else:
+            build = a
+    if build is None or (pico is None) != (bootrom is None):
+        print(f"bench/onchip.py: {usage} (--pico-sdk and --bootrom go together)", file=sys.stderr)
+        sys.exit(2)
+    return build, by_function, pico, bootrom
+
+
 def main():
-    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] != "--by-function"):
-        raise SystemExit(__doc__)
-    build = sys.argv[1]
-    by_function = len(sys.argv) == 3
+    build, by_function, pico, bootrom = parse_args(sys.argv[1:])
     qemu = shutil.which("qemu-system-arm")
     if qemu is None:
         raise SystemExit("qemu-system-arm not found (tools/bootstrap installs it)")
     print("| core | post → await | other tasks waiting | interrupt side | interrupt → task |")
     print("|---|---|---:|---:|---:|")
+
+    def row(label, what, n, counted):
+        isr, total, per = counted
+        print(f"| {label} | {what} | {n} | {isr} | {total} |")
+        if by_function:
+            print("|  |  |  | " + ", ".join(f"{k} {v}" for k, v in per.items()) + " |  |")
+
     with tempfile.TemporaryDirectory() as tmp:
         for sub, label, machine in BOARDS:
             for kind, what in KINDS:
@@ -138,11 +180,7 @@ def main():
                     elf = os.path.join(build, sub, f"bench_irq_{kind}_{n}.elf")
                     if not os.path.exists(elf):
                         raise SystemExit(f"{elf} is missing: build the Cortex-M sub-builds")
-                    isr, total, per = count(qemu, machine, elf, tmp)
-                    print(f"| {label} | {what} | {n} | {isr} | {total} |")
-                    if by_function:
-                        print("|  |  |  | " + ", ".join(f"{k} {v}" for k, v in per.items())
-                              + " |  |")
+                    row(label, what, n, count(qemu, machine, elf, tmp))
     node = shutil.which("node")
     if node is None or not os.path.exists(os.path.join(E2E, "node_modules", "rp2040js")):
         raise SystemExit("node or tests/e2e/node_modules/rp2040js is missing (tools/bootstrap "
@@ -152,10 +190,14 @@ def main():
             elf = os.path.join(build, "rp2040", f"bench_button_{kind}_{n}.elf")
             if not os.path.exists(elf):
                 raise SystemExit(f"{elf} is missing: build the RP2040 sub-build")
-            isr, total, per = count_rp2040(node, elf)
-            print(f"| {RP2040_LABEL} | {what} | {n} | {isr} | {total} |")
-            if by_function:
-                print("|  |  |  | " + ", ".join(f"{k} {v}" for k, v in per.items()) + " |  |")
+            row(RP2040_LABEL, what, n, count_rp2040(node, elf))
+    if pico is not None:
+        for kind, what in RP2040_KINDS:
+            elf = os.path.join(pico, f"bench_button_{kind}.elf")
+            if not os.path.exists(elf):
+                raise SystemExit(f"{elf} is missing: build ports/pico-sdk for PICO_BOARD=pico "
+                                 "with -DHF_PICO_BENCH=ON")
+            row(PICO_LABEL, what, 0, count_rp2040(node, elf, ".uf2", bootrom))
     return 0
 
 

@@ -1,5 +1,7 @@
-// The virtual Pico, counting instructions: runs a bare-metal RP2040 image (bench/onchip/button.c
-// as ports/rp2040 builds it) in the rp2040js emulator, which executes one instruction per step,
+// The virtual Pico, counting instructions: runs an RP2040 image of bench/onchip/button.c (as
+// ports/rp2040 builds it, IMAGE.bin; or as ports/pico-sdk builds it for the `pico` board with
+// HF_PICO_BENCH, IMAGE.uf2, which needs the boot ROM: BOOTROM, see harness.mjs) in the rp2040js
+// emulator, which executes one instruction per step,
 // until it has printed "ready GPn" and sleeps in WFI; pulls GPn low (the button pressed); and
 // counts every instruction from the first one of the IO_IRQ_BANK0 handler to the first one at
 // RESUMED (bench_resumed(), not counted). Prints one JSON object {"isr": N, "total": N,
@@ -7,7 +9,8 @@
 // pcs is the address of each instruction counted, in order (bench/onchip.py maps them to
 // functions). Any other exception inside the window, or a sleep before RESUMED, is an error.
 //
-//   node irqcount.mjs IMAGE.bin RESUMED      (RESUMED: its address, 0x...)
+//   node irqcount.mjs IMAGE.bin RESUMED                (RESUMED: its address, 0x...)
+//   node irqcount.mjs IMAGE.uf2 RESUMED BOOTROM.ts
 //
 import { CYCLE_NS, loadPico, wakeIfPending } from './pico.mjs';
 
@@ -19,11 +22,11 @@ function fail(msg) {
 const IO_IRQ_BANK0 = 16 + 13; // its exception number (RP2040 datasheet, 2.3.2)
 const LIMIT = 50_000_000; // steps: a run that never reaches its marks stops here
 
-const [imagePath, resumedArg] = process.argv.slice(2);
-if (!imagePath || !resumedArg) fail('usage: node irqcount.mjs IMAGE.bin RESUMED');
+const [imagePath, resumedArg, bootromPath] = process.argv.slice(2);
+if (!imagePath || !resumedArg) fail('usage: node irqcount.mjs IMAGE.bin|IMAGE.uf2 RESUMED [BOOTROM.ts]');
 const resumed = Number(resumedArg) & ~1;
 if (!/^0x[0-9a-fA-F]+$/.test(resumedArg) || resumed <= 0) fail(`RESUMED ${resumedArg}: not an address (0x...)`);
-const mcu = loadPico(imagePath, undefined, fail);
+const mcu = loadPico(imagePath, bootromPath, fail);
 
 let printed = '';
 mcu.uart[0].onByte = (b) => {
