@@ -36,6 +36,7 @@ mcu.uart[0].onByte = (b) => {
 const core = mcu.core;
 const clock = mcu.clock;
 let pin = null; // pressed once the program is ready and asleep
+let counting = false;
 let isr = null;
 const pcs = []; // from the first instruction of the handler on
 for (let n = 0; n < LIMIT; n++) {
@@ -49,7 +50,7 @@ for (let n = 0; n < LIMIT; n++) {
   }
   wakeIfPending(core);
   if (core.waiting) {
-    if (pcs.length > 0) fail(`${imagePath}: asleep after ${pcs.length} instructions, before the task resumed`);
+    if (counting) fail(`${imagePath}: asleep after ${pcs.length} instructions, before the task resumed`);
     const toAlarm = clock.nanosToNextAlarm;
     if (toAlarm <= 0) fail(`${imagePath}: asleep with nothing to wake it (printed: ${JSON.stringify(printed)})`);
     clock.tick(toAlarm);
@@ -59,10 +60,11 @@ for (let n = 0; n < LIMIT; n++) {
   // (the emulator would take it inside executeInstruction()).
   if (core.interruptsUpdated && core.checkForInterrupts()) core.waiting = false;
   const pc = core.PC & ~1;
-  if (pcs.length === 0 && pin !== null && core.IPSR !== 0) {
+  if (!counting && pin !== null && core.IPSR !== 0) {
     if (core.IPSR !== IO_IRQ_BANK0) fail(`${imagePath}: exception ${core.IPSR} came first, not IO_IRQ_BANK0`);
+    counting = true; // the first instruction of the handler
   }
-  if (pcs.length > 0 || (pin !== null && core.IPSR === IO_IRQ_BANK0)) {
+  if (counting) {
     if (pc === resumed) {
       if (isr === null) fail(`${imagePath}: reached RESUMED without leaving the handler`);
       process.stdout.write(JSON.stringify({ isr, total: pcs.length, pcs }) + '\n');
